@@ -1,0 +1,345 @@
+package dev.eventcontracts.envelope;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eventcontracts.validation.Violation;
+import dev.eventcontracts.validation.ViolationCode;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * An envelope format described by data: for each normalized field, the JSON pointers where it may
+ * be found (first present wins), which fields are required, defaults, and format checks. The
+ * built-in shapes of seeds 000, 001, 002 and 004 are instances of this class, and users describe
+ * new shapes the same way, in Java with {@link #builder(String)} or in a registry file with {@link
+ * #fromSpec(JsonNode)}:
+ *
+ * <pre>{@code
+ * {"name": "billing", "detect": ["/type", "/billingId"],
+ *  "fields": {"event_id": "/id", "event_name": "/type", "event_version": ["/v", "/meta/v"],
+ *             "occurred_at": "/at", "payload": "/body"},
+ *  "required": ["event_id", "event_name", "payload"],
+ *  "defaults": {"event_version": "1"},
+ *  "formats": {"event_id": "uuid", "occurred_at": "date-time"}}
+ * }</pre>
+ */
+public final class JsonEnvelopeFormat implements EnvelopeFormat {
+
+  /** Checks that a format description may ask for on a field. */
+  public enum Check {
+    /** {@code 8-4-4-4-12} hexadecimal UUID. */
+    UUID,
+    /** RFC 3339 date-time with an offset (or epoch milliseconds, for {@code occurred_at}). */
+    DATE_TIME
+  }
+
+  private final String name;
+  private final Locator[] detect;
+  private final EnumMap<EnvelopeField, Locator[]> fields;
+  private final Set<EnvelopeField> required;
+  private final EnumMap<EnvelopeField, String> defaults;
+  private final EnumMap<EnvelopeField, Check> checks;
+
+  private JsonEnvelopeFormat(Builder b) {
+    this.name = b.name;
+    this.detect = b.detect.toArray(Locator[]::new);
+    this.fields = new EnumMap<>(EnvelopeField.class);
+    b.fields.forEach((k, v) -> fields.put(k, v.toArray(Locator[]::new)));
+    this.required =
+        EnumSet.copyOf(b.required.isEmpty() ? EnumSet.of(EnvelopeField.EVENT_NAME) : b.required);
+    this.defaults = new EnumMap<>(b.defaults);
+    this.checks = new EnumMap<>(b.checks);
+  }
+
+  /** Starts a description of a format called {@code name}. */
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /**
+   * Reads a format description (the JSON shape shown in the class comment).
+   *
+   * @throws IllegalArgumentException naming the problem when the description is not valid
+   */
+  public static JsonEnvelopeFormat fromSpec(JsonNode spec) {
+    if (spec == null || !spec.isObject()) {
+      throw new IllegalArgumentException("an envelope format must be a JSON object");
+    }
+    Set<String> known = Set.of("name", "detect", "fields", "required", "defaults", "formats");
+    for (Iterator<String> it = spec.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!known.contains(key)) {
+        throw new IllegalArgumentException("unknown key '" + key + "' in envelope format");
+      }
+    }
+    JsonNode name = spec.get("name");
+    if (name == null || !name.isTextual() || name.asText().isBlank()) {
+      throw new IllegalArgumentException("envelope format needs a 'name'");
+    }
+    Builder b = builder(name.asText());
+    for (String pointer : texts(spec.get("detect"), "detect")) {
+      b.detectWhenPresent(pointer);
+    }
+    JsonNode fieldSpec = spec.get("fields");
+    if (fieldSpec == null || !fieldSpec.isObject()) {
+      throw new IllegalArgumentException("envelope format '" + b.name + "' needs 'fields'");
+    }
+    fieldSpec
+        .properties()
+        .forEach(
+            e ->
+                b.field(
+                    field(e.getKey()),
+                    texts(e.getValue(), "fields." + e.getKey()).toArray(String[]::new)));
+    for (String key : texts(spec.get("required"), "required")) {
+      b.require(field(key));
+    }
+    JsonNode defaults = spec.get("defaults");
+    if (defaults != null) {
+      defaults.properties().forEach(e -> b.defaultValue(field(e.getKey()), e.getValue().asText()));
+    }
+    JsonNode formats = spec.get("formats");
+    if (formats != null) {
+      formats
+          .properties()
+          .forEach(
+              e -> {
+                String check = e.getValue().asText();
+                switch (check) {
+                  case "uuid" -> b.check(field(e.getKey()), Check.UUID);
+                  case "date-time" -> b.check(field(e.getKey()), Check.DATE_TIME);
+                  default ->
+                      throw new IllegalArgumentException(
+                          "unknown format '" + check + "' for envelope field " + e.getKey());
+                }
+              });
+    }
+    return b.build();
+  }
+
+  private static EnvelopeField field(String key) {
+    EnvelopeField field = EnvelopeField.fromKey(key);
+    if (field == null) {
+      throw new IllegalArgumentException("unknown envelope field '" + key + "'");
+    }
+    return field;
+  }
+
+  private static List<String> texts(JsonNode node, String what) {
+    List<String> out = new ArrayList<>();
+    if (node == null) {
+      return out;
+    }
+    if (node.isTextual()) {
+      out.add(node.asText());
+    } else if (node.isArray()) {
+      for (JsonNode item : node) {
+        if (!item.isTextual()) {
+          throw new IllegalArgumentException("'" + what + "' must hold strings");
+        }
+        out.add(item.asText());
+      }
+    } else {
+      throw new IllegalArgumentException("'" + what + "' must be a string or an array of strings");
+    }
+    return out;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public boolean matches(JsonNode document, Map<String, String> attributes) {
+    for (Locator locator : detect) {
+      if (locator.find(document) == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public EnvelopeResult map(JsonNode document, InboundMessage message) {
+    Envelope.Builder out =
+        Envelope.builder(name).document(document).attributes(message.attributes());
+    List<Violation> violations = null;
+    int present = 0;
+    for (Map.Entry<EnvelopeField, Locator[]> entry : fields.entrySet()) {
+      EnvelopeField field = entry.getKey();
+      for (Locator locator : entry.getValue()) {
+        JsonNode value = locator.find(document);
+        if (value == null) {
+          continue;
+        }
+        if (field == EnvelopeField.PAYLOAD) {
+          out.payload(value, locator.pointer);
+        } else {
+          Violation problem = set(out, field, value, locator.pointer);
+          if (problem != null) {
+            violations = add(violations, problem);
+          }
+        }
+        present |= 1 << field.ordinal();
+        break;
+      }
+    }
+    for (Map.Entry<EnvelopeField, String> entry : defaults.entrySet()) {
+      if ((present & (1 << entry.getKey().ordinal())) == 0) {
+        out.field(entry.getKey(), entry.getValue());
+        present |= 1 << entry.getKey().ordinal();
+      }
+    }
+    for (EnvelopeField field : required) {
+      if ((present & (1 << field.ordinal())) == 0) {
+        violations =
+            add(
+                violations,
+                Violation.of(
+                    pointerOf(field),
+                    ViolationCode.REQUIRED,
+                    "envelope field '" + field.key() + "' is required"));
+      }
+    }
+    return new EnvelopeResult(out.build(), violations == null ? List.of() : violations);
+  }
+
+  /** Stores a value, or returns the violation that makes it unusable. */
+  private Violation set(Envelope.Builder out, EnvelopeField field, JsonNode value, String pointer) {
+    Check check = checks.get(field);
+    if (value.isTextual()) {
+      String text = value.textValue();
+      if (check == Check.UUID && !TextFormats.isUuid(text)) {
+        return Violation.of(
+            pointer, ViolationCode.FORMAT, "envelope field '" + field.key() + "' must be a UUID");
+      }
+      if (check == Check.DATE_TIME && !TextFormats.isDateTime(text)) {
+        return Violation.of(
+            pointer,
+            ViolationCode.FORMAT,
+            "envelope field '" + field.key() + "' must be an RFC 3339 date-time with offset");
+      }
+      out.field(field, text);
+      return null;
+    }
+    if (value.isIntegralNumber() && field == EnvelopeField.OCCURRED_AT) {
+      out.occurredAtEpochMillis(value.longValue());
+      return null;
+    }
+    if (value.isNumber() && field == EnvelopeField.EVENT_VERSION) {
+      out.field(field, value.asText());
+      return null;
+    }
+    return Violation.of(
+        pointer,
+        ViolationCode.TYPE,
+        "envelope field '"
+            + field.key()
+            + "' must be a string, not "
+            + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  private String pointerOf(EnvelopeField field) {
+    Locator[] locators = fields.get(field);
+    return locators == null || locators.length == 0 ? "/" + field.key() : locators[0].pointer;
+  }
+
+  private static List<Violation> add(List<Violation> list, Violation v) {
+    List<Violation> out = list == null ? new ArrayList<>(4) : list;
+    out.add(v);
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "JsonEnvelopeFormat{" + name + "}";
+  }
+
+  /** Finds one value in a document, with a fast path for top-level fields. */
+  private static final class Locator {
+    final String pointer;
+    final String topLevel;
+    final JsonPointer compiled;
+
+    Locator(String pointer) {
+      if (!pointer.startsWith("/") || pointer.length() < 2) {
+        throw new IllegalArgumentException("not a JSON pointer to a field: '" + pointer + "'");
+      }
+      this.pointer = pointer;
+      this.compiled = JsonPointer.compile(pointer);
+      this.topLevel = compiled.tail().matches() ? compiled.getMatchingProperty() : null;
+    }
+
+    /** The value, or {@code null} when absent or JSON null. */
+    JsonNode find(JsonNode document) {
+      JsonNode node = topLevel != null ? document.get(topLevel) : document.at(compiled);
+      return node == null || node.isMissingNode() || node.isNull() ? null : node;
+    }
+  }
+
+  /** Describes a {@link JsonEnvelopeFormat}. */
+  public static final class Builder {
+    private final String name;
+    private final List<Locator> detect = new ArrayList<>();
+    private final EnumMap<EnvelopeField, List<Locator>> fields = new EnumMap<>(EnvelopeField.class);
+    private final EnumSet<EnvelopeField> required = EnumSet.noneOf(EnvelopeField.class);
+    private final EnumMap<EnvelopeField, String> defaults = new EnumMap<>(EnvelopeField.class);
+    private final EnumMap<EnvelopeField, Check> checks = new EnumMap<>(EnvelopeField.class);
+
+    private Builder(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+    }
+
+    /** The format matches only documents where this JSON pointer is present. */
+    public Builder detectWhenPresent(String pointer) {
+      detect.add(new Locator(pointer));
+      return this;
+    }
+
+    /** Where a field may be found, in order of preference. */
+    public Builder field(EnvelopeField field, String... pointers) {
+      List<Locator> list = fields.computeIfAbsent(field, k -> new ArrayList<>());
+      for (String pointer : pointers) {
+        list.add(new Locator(pointer));
+      }
+      return this;
+    }
+
+    /** Fields that must be present; {@code event_name} is always required. */
+    public Builder require(EnvelopeField... required) {
+      this.required.addAll(List.of(required));
+      return this;
+    }
+
+    /** A value to use when the document leaves a field out. */
+    public Builder defaultValue(EnvelopeField field, String value) {
+      defaults.put(field, Objects.requireNonNull(value));
+      return this;
+    }
+
+    /** A format check for a field. */
+    public Builder check(EnvelopeField field, Check check) {
+      checks.put(field, Objects.requireNonNull(check));
+      return this;
+    }
+
+    /** Builds the format. */
+    public JsonEnvelopeFormat build() {
+      if (!fields.containsKey(EnvelopeField.EVENT_NAME)) {
+        throw new IllegalArgumentException("envelope format '" + name + "' must locate event_name");
+      }
+      if (detect.isEmpty()) {
+        detect.addAll(fields.get(EnvelopeField.EVENT_NAME));
+      }
+      required.add(EnvelopeField.EVENT_NAME);
+      return new JsonEnvelopeFormat(this);
+    }
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * Validation results: every violation of a contract, each with a JSON pointer and a stable code,
+ * plus the limits that guard the parser against oversized or deeply nested input.
+ */
+package dev.eventcontracts.validation;
