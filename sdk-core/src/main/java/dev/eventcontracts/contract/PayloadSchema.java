@@ -1,0 +1,152 @@
+package dev.eventcontracts.contract;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.path.NodePath;
+import com.networknt.schema.path.PathType;
+import dev.eventcontracts.validation.Violation;
+import dev.eventcontracts.validation.ViolationCode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A compiled JSON Schema 2020-12 for an event payload, validated by the networknt
+ * json-schema-validator with format assertions on. Reports every violation at once, each with a
+ * JSON pointer into the event document and a stable {@link ViolationCode}.
+ */
+public final class PayloadSchema {
+  /** The JSON Schema dialect contracts are written in. */
+  public static final String DIALECT = "https://json-schema.org/draft/2020-12/schema";
+
+  private static final SchemaRegistry REGISTRY =
+      SchemaRegistry.withDefaultDialect(
+          SpecificationVersion.DRAFT_2020_12,
+          b ->
+              b.schemaRegistryConfig(
+                  SchemaRegistryConfig.builder()
+                      .formatAssertionsEnabled(true)
+                      .pathType(PathType.JSON_POINTER)
+                      .build()));
+
+  private static final Map<String, String> CODES =
+      Map.ofEntries(
+          Map.entry("required", ViolationCode.REQUIRED),
+          Map.entry("dependentRequired", ViolationCode.REQUIRED),
+          Map.entry("type", ViolationCode.TYPE),
+          Map.entry("enum", ViolationCode.ENUM),
+          Map.entry("const", ViolationCode.ENUM),
+          Map.entry("minimum", ViolationCode.RANGE),
+          Map.entry("maximum", ViolationCode.RANGE),
+          Map.entry("exclusiveMinimum", ViolationCode.RANGE),
+          Map.entry("exclusiveMaximum", ViolationCode.RANGE),
+          Map.entry("multipleOf", ViolationCode.RANGE),
+          Map.entry("format", ViolationCode.FORMAT),
+          Map.entry("pattern", ViolationCode.PATTERN),
+          Map.entry("minLength", ViolationCode.LENGTH),
+          Map.entry("maxLength", ViolationCode.LENGTH),
+          Map.entry("minItems", ViolationCode.ITEMS),
+          Map.entry("maxItems", ViolationCode.ITEMS),
+          Map.entry("uniqueItems", ViolationCode.ITEMS),
+          Map.entry("minProperties", ViolationCode.ITEMS),
+          Map.entry("maxProperties", ViolationCode.ITEMS),
+          Map.entry("additionalProperties", ViolationCode.ADDITIONAL),
+          Map.entry("unevaluatedProperties", ViolationCode.ADDITIONAL));
+
+  private final JsonNode node;
+  private final Schema schema;
+
+  private PayloadSchema(JsonNode node, Schema schema) {
+    this.node = node;
+    this.schema = schema;
+  }
+
+  /**
+   * Compiles a schema after checking it against the JSON Schema 2020-12 meta-schema.
+   *
+   * @throws IllegalArgumentException naming every problem when the schema is broken
+   */
+  public static PayloadSchema compile(JsonNode schemaNode) {
+    Objects.requireNonNull(schemaNode, "schemaNode");
+    if (!schemaNode.isObject()) {
+      throw new IllegalArgumentException("a schema must be a JSON object");
+    }
+    List<Error> metaErrors = MetaSchema.INSTANCE.validate(schemaNode);
+    if (!metaErrors.isEmpty()) {
+      List<String> problems = new ArrayList<>();
+      for (Error error : metaErrors) {
+        problems.add(pointer(error.getInstanceLocation(), null) + ": " + error.getMessage());
+      }
+      throw new IllegalArgumentException(
+          "not a valid JSON Schema 2020-12: " + String.join("; ", problems));
+    }
+    try {
+      return new PayloadSchema(schemaNode, REGISTRY.getSchema(schemaNode));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("schema does not compile: " + e.getMessage(), e);
+    }
+  }
+
+  /** The schema document (without the contract's extension keywords). */
+  public JsonNode node() {
+    return node;
+  }
+
+  /**
+   * Validates a payload.
+   *
+   * @param payload the payload
+   * @param pointerPrefix where the payload sits in the event document, such as {@code /payload}
+   * @return every violation; empty when the payload is valid
+   */
+  public List<Violation> validate(JsonNode payload, String pointerPrefix) {
+    List<Error> errors = schema.validate(payload);
+    if (errors.isEmpty()) {
+      return List.of();
+    }
+    List<Violation> out = new ArrayList<>(errors.size());
+    for (Error error : errors) {
+      String keyword = error.getKeyword();
+      String code = CODES.getOrDefault(keyword, ViolationCode.SCHEMA);
+      String property =
+          "required".equals(keyword) || "dependentRequired".equals(keyword)
+              ? error.getProperty()
+              : null;
+      String path = pointerPrefix + pointer(error.getInstanceLocation(), property);
+      String message = error.getMessage();
+      if (code.equals(ViolationCode.SCHEMA)) {
+        message = keyword + ": " + message;
+      }
+      out.add(Violation.of(path, code, message));
+    }
+    return out;
+  }
+
+  private static String pointer(NodePath location, String property) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < location.getNameCount(); i++) {
+      out.append('/').append(escape(String.valueOf(location.getElement(i))));
+    }
+    if (property != null) {
+      out.append('/').append(escape(property));
+    }
+    return out.toString();
+  }
+
+  private static String escape(String segment) {
+    return segment.indexOf('~') < 0 && segment.indexOf('/') < 0
+        ? segment
+        : segment.replace("~", "~0").replace("/", "~1");
+  }
+
+  /** The 2020-12 meta-schema, loaded once from the validator's bundled copy. */
+  private static final class MetaSchema {
+    static final Schema INSTANCE = REGISTRY.getSchema(SchemaLocation.of(DIALECT));
+  }
+}

@@ -1,0 +1,273 @@
+package dev.eventcontracts.contract;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventcontracts.envelope.EnvelopeFormats;
+import dev.eventcontracts.envelope.JsonEnvelopeFormat;
+import dev.eventcontracts.validation.Limits;
+import dev.eventcontracts.version.VersionPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/** Reads a registry directory; every problem is reported with the file it is in. */
+final class RegistryLoader {
+  static final String SETTINGS_FILE = "registry.json";
+  static final String CONTRACT_SUFFIX = ".schema.json";
+
+  /** The extension keywords a contract file may carry; any other {@code x-} keyword is refused. */
+  static final Set<String> EXTENSION_KEYWORDS =
+      Set.of(
+          "x-event-name",
+          "x-event-version",
+          "x-idempotency-key",
+          "x-ordering",
+          "x-producer",
+          "x-consumers",
+          "x-description");
+
+  private static final Set<String> SETTINGS_KEYS =
+      Set.of("name", "versionPolicy", "envelopeFormats", "onUnknownEvent", "limits");
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private RegistryLoader() {}
+
+  static ContractRegistry load(Path directory) {
+    if (!Files.isDirectory(directory)) {
+      throw new RegistryException(directory.toString(), "not a directory");
+    }
+    ContractRegistry.Builder builder =
+        ContractRegistry.builder().name(directory.getFileName().toString());
+    Path settings = directory.resolve(SETTINGS_FILE);
+    if (Files.exists(settings)) {
+      readSettings(settings, builder);
+    }
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(directory)) {
+      files =
+          walk.filter(p -> p.getFileName().toString().endsWith(CONTRACT_SUFFIX))
+              .filter(Files::isRegularFile)
+              .sorted()
+              .toList();
+    } catch (IOException e) {
+      throw new RegistryException(directory.toString(), "cannot list files: " + e.getMessage(), e);
+    }
+    if (files.isEmpty()) {
+      throw new RegistryException(
+          directory.toString(), "no contract files (*" + CONTRACT_SUFFIX + ")");
+    }
+    Map<String, String> seen = new java.util.HashMap<>();
+    for (Path file : files) {
+      EventContract contract = readContract(file, directory);
+      String key = contract.name() + "@" + contract.eventVersion();
+      String other = seen.putIfAbsent(key, contract.source());
+      if (other != null) {
+        throw new RegistryException(
+            contract.source(),
+            "second contract for "
+                + contract.name()
+                + " version "
+                + contract.version()
+                + " (first in "
+                + other
+                + ")");
+      }
+      builder.add(contract);
+    }
+    return builder.build();
+  }
+
+  private static JsonNode readJson(Path file) {
+    try {
+      JsonNode node = MAPPER.readTree(file.toFile());
+      if (node == null || !node.isObject()) {
+        throw new RegistryException(file.toString(), "must hold a JSON object");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw new RegistryException(file.toString(), "not valid JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new RegistryException(file.toString(), "cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  private static void readSettings(Path file, ContractRegistry.Builder builder) {
+    JsonNode node = readJson(file);
+    String where = file.toString();
+    node.fieldNames()
+        .forEachRemaining(
+            key -> {
+              if (!SETTINGS_KEYS.contains(key)) {
+                throw new RegistryException(
+                    where,
+                    "unknown setting '"
+                        + key
+                        + "' (known: "
+                        + new java.util.TreeSet<>(SETTINGS_KEYS)
+                        + ")");
+              }
+            });
+    if (node.has("name")) {
+      builder.name(text(node, "name", where));
+    }
+    if (node.has("versionPolicy")) {
+      String policy = text(node, "versionPolicy", where);
+      switch (policy) {
+        case "strict" -> builder.versionPolicy(VersionPolicy.STRICT);
+        case "compatible" -> builder.versionPolicy(VersionPolicy.COMPATIBLE);
+        default ->
+            throw new RegistryException(
+                where, "versionPolicy must be 'strict' or 'compatible', not '" + policy + "'");
+      }
+    }
+    if (node.has("onUnknownEvent")) {
+      String action = text(node, "onUnknownEvent", where);
+      switch (action) {
+        case "dead-letter" -> builder.onUnknownEvent(UnknownEventAction.DEAD_LETTER);
+        case "skip" -> builder.onUnknownEvent(UnknownEventAction.SKIP);
+        default ->
+            throw new RegistryException(
+                where, "onUnknownEvent must be 'dead-letter' or 'skip', not '" + action + "'");
+      }
+    }
+    JsonNode formats = node.get("envelopeFormats");
+    if (formats != null) {
+      if (!formats.isArray() || formats.isEmpty()) {
+        throw new RegistryException(where, "envelopeFormats must be a non-empty array");
+      }
+      for (JsonNode format : formats) {
+        try {
+          builder.envelopeFormat(
+              format.isTextual()
+                  ? EnvelopeFormats.named(format.asText())
+                  : JsonEnvelopeFormat.fromSpec(format));
+        } catch (IllegalArgumentException e) {
+          throw new RegistryException(where, "envelopeFormats: " + e.getMessage(), e);
+        }
+      }
+    }
+    JsonNode limits = node.get("limits");
+    if (limits != null) {
+      builder.limits(readLimits(limits, where));
+    }
+  }
+
+  private static Limits readLimits(JsonNode node, String where) {
+    Limits limits = Limits.defaults();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
+      if (!e.getValue().canConvertToInt() || e.getValue().intValue() <= 0) {
+        throw new RegistryException(where, "limits." + e.getKey() + " must be a positive integer");
+      }
+      int value = e.getValue().intValue();
+      limits =
+          switch (e.getKey()) {
+            case "maxMessageBytes" -> limits.withMaxMessageBytes(value);
+            case "maxNestingDepth" -> limits.withMaxNestingDepth(value);
+            case "maxStringLength" -> limits.withMaxStringLength(value);
+            default -> throw new RegistryException(where, "unknown limit '" + e.getKey() + "'");
+          };
+    }
+    return limits;
+  }
+
+  private static EventContract readContract(Path file, Path root) {
+    String where = file.toString();
+    JsonNode node = readJson(file);
+    JsonNode dialect = node.get("$schema");
+    if (dialect == null || !PayloadSchema.DIALECT.equals(dialect.asText())) {
+      throw new RegistryException(
+          where, "must declare \"$schema\": \"" + PayloadSchema.DIALECT + "\"");
+    }
+    ObjectNode schema = ((ObjectNode) node).deepCopy();
+    List<String> extensions = new ArrayList<>();
+    node.fieldNames()
+        .forEachRemaining(
+            key -> {
+              if (key.startsWith("x-")) {
+                if (!EXTENSION_KEYWORDS.contains(key)) {
+                  throw new RegistryException(
+                      where,
+                      "unknown extension keyword '"
+                          + key
+                          + "' (known: "
+                          + new java.util.TreeSet<>(EXTENSION_KEYWORDS)
+                          + ")");
+                }
+                extensions.add(key);
+              }
+            });
+    schema.remove(extensions);
+    try {
+      EventContract.Builder b =
+          EventContract.builder(
+                  text(node, "x-event-name", where), text(node, "x-event-version", where))
+              .source(root.relativize(file).toString())
+              .schema(schema);
+      if (node.has("x-idempotency-key")) {
+        b.idempotencyKey(text(node, "x-idempotency-key", where));
+      }
+      if (node.has("x-ordering")) {
+        b.ordering(ordering(node.get("x-ordering"), where));
+      }
+      if (node.has("x-producer")) {
+        b.producer(text(node, "x-producer", where));
+      }
+      if (node.has("x-description")) {
+        b.description(text(node, "x-description", where));
+      }
+      JsonNode consumers = node.get("x-consumers");
+      if (consumers != null) {
+        if (!consumers.isArray()) {
+          throw new RegistryException(where, "x-consumers must be an array of strings");
+        }
+        List<String> names = new ArrayList<>();
+        consumers.forEach(c -> names.add(c.asText()));
+        b.consumers(names);
+      }
+      return b.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new RegistryException(where, e.getMessage(), e);
+    }
+  }
+
+  private static OrderingRule ordering(JsonNode node, String where) {
+    if (!node.isObject()) {
+      throw new RegistryException(where, "x-ordering must be an object");
+    }
+    for (String key : iterable(node)) {
+      if (!Set.of("entity", "version", "timestamp").contains(key)) {
+        throw new RegistryException(where, "x-ordering: unknown key '" + key + "'");
+      }
+    }
+    String entity = text(node, "entity", where + " x-ordering");
+    boolean byVersion = node.has("version");
+    if (byVersion == node.has("timestamp")) {
+      throw new RegistryException(
+          where, "x-ordering needs exactly one of 'version' and 'timestamp'");
+    }
+    return byVersion
+        ? OrderingRule.byVersion(entity, text(node, "version", where))
+        : OrderingRule.byTimestamp(entity, text(node, "timestamp", where));
+  }
+
+  private static List<String> iterable(JsonNode node) {
+    List<String> out = new ArrayList<>();
+    node.fieldNames().forEachRemaining(out::add);
+    return out;
+  }
+
+  private static String text(JsonNode node, String key, String where) {
+    JsonNode value = node.get(key);
+    if (value == null || !value.isTextual() || value.asText().isBlank()) {
+      throw new RegistryException(where, "'" + key + "' must be a non-empty string");
+    }
+    return value.asText();
+  }
+}
