@@ -160,17 +160,21 @@ final class RegistryLoader {
   }
 
   private static Limits readLimits(JsonNode node, String where) {
+    if (!node.isObject()) {
+      throw new RegistryException(where, "limits must be an object");
+    }
     Limits limits = Limits.defaults();
     for (Map.Entry<String, JsonNode> e : node.properties()) {
-      if (!e.getValue().canConvertToInt() || e.getValue().intValue() <= 0) {
+      JsonNode value = e.getValue();
+      if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() <= 0) {
         throw new RegistryException(where, "limits." + e.getKey() + " must be a positive integer");
       }
-      int value = e.getValue().intValue();
+      int number = value.intValue();
       limits =
           switch (e.getKey()) {
-            case "maxMessageBytes" -> limits.withMaxMessageBytes(value);
-            case "maxNestingDepth" -> limits.withMaxNestingDepth(value);
-            case "maxStringLength" -> limits.withMaxStringLength(value);
+            case "maxMessageBytes" -> limits.withMaxMessageBytes(number);
+            case "maxNestingDepth" -> limits.withMaxNestingDepth(number);
+            case "maxStringLength" -> limits.withMaxStringLength(number);
             default -> throw new RegistryException(where, "unknown limit '" + e.getKey() + "'");
           };
     }

@@ -116,6 +116,10 @@ public final class Envelope {
     if (isDigits(text)) {
       return text.length() > 18 ? null : Instant.ofEpochMilli(Long.parseLong(text));
     }
+    long fast = TextFormats.epochMillis(text);
+    if (fast != Long.MIN_VALUE) {
+      return Instant.ofEpochMilli(fast);
+    }
     try {
       return text.endsWith("Z") || text.endsWith("z")
           ? Instant.parse(text)

@@ -82,7 +82,8 @@ public final class EnvelopeFormats {
   /**
    * Seed 002 (interview platform): camelCase with {@code eventId}, {@code eventType}, {@code
    * timestamp} as epoch milliseconds or ISO text, {@code version} at the top or under {@code
-   * metadata} ({@code 1.0} when absent), body under {@code payload} or {@code data}.
+   * metadata} ({@code 1.0} when absent), producer in {@code source} or {@code metadata.service},
+   * body under {@code payload} or {@code data}.
    */
   public static JsonEnvelopeFormat interview() {
     return JsonEnvelopeFormat.builder("interview")
@@ -92,7 +93,7 @@ public final class EnvelopeFormats {
         .field(EVENT_NAME, "/eventType")
         .field(EVENT_VERSION, "/version", "/metadata/version")
         .field(OCCURRED_AT, "/timestamp")
-        .field(PRODUCER, "/source")
+        .field(PRODUCER, "/source", "/metadata/service")
         .field(CORRELATION_ID, "/correlationId", "/metadata/correlationId")
         .field(TRACE_ID, "/traceId", "/metadata/traceId")
         .field(PAYLOAD, "/payload", "/data")

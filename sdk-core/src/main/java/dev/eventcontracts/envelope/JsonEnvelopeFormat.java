@@ -158,6 +158,15 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
 
   @Override
   public boolean matches(JsonNode document, Map<String, String> attributes) {
+    if (detect.length == 0) {
+      // no explicit detection: any one of the places event_name may be found will do
+      for (Locator locator : fields.get(EnvelopeField.EVENT_NAME)) {
+        if (locator.find(document) != null) {
+          return true;
+        }
+      }
+      return false;
+    }
     for (Locator locator : detect) {
       if (locator.find(document) == null) {
         return false;
@@ -297,7 +306,10 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
       this.name = Objects.requireNonNull(name, "name");
     }
 
-    /** The format matches only documents where this JSON pointer is present. */
+    /**
+     * The format matches only documents where this JSON pointer is present; without any such
+     * pointer, a document matches when one of the places {@code event_name} may be found is there.
+     */
     public Builder detectWhenPresent(String pointer) {
       detect.add(new Locator(pointer));
       return this;
@@ -334,9 +346,6 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
     public JsonEnvelopeFormat build() {
       if (!fields.containsKey(EnvelopeField.EVENT_NAME)) {
         throw new IllegalArgumentException("envelope format '" + name + "' must locate event_name");
-      }
-      if (detect.isEmpty()) {
-        detect.addAll(fields.get(EnvelopeField.EVENT_NAME));
       }
       required.add(EnvelopeField.EVENT_NAME);
       return new JsonEnvelopeFormat(this);

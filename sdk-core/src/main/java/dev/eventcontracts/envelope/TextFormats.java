@@ -97,4 +97,71 @@ final class TextFormats {
     }
     return v;
   }
+
+  /**
+   * Epoch milliseconds of RFC 3339 text that {@link #isDateTime} accepts, computed with integer
+   * arithmetic (fractions beyond milliseconds are truncated); {@link Long#MIN_VALUE} for other
+   * text.
+   */
+  static long epochMillis(String s) {
+    if (!isDateTime(s)) {
+      return Long.MIN_VALUE;
+    }
+    long year = num(s, 0, 4);
+    int month = num(s, 5, 7);
+    int day = num(s, 8, 10);
+    if (day > daysInMonth(year, month)) {
+      return Long.MIN_VALUE;
+    }
+    long seconds = num(s, 11, 13) * 3600L + num(s, 14, 16) * 60L + Math.min(59, num(s, 17, 19));
+    int i = 19;
+    long millis = 0;
+    if (s.charAt(i) == '.') {
+      i++;
+      int digits = 0;
+      while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+        if (digits < 3) {
+          millis = millis * 10 + (s.charAt(i) - '0');
+        }
+        digits++;
+        i++;
+      }
+      for (; digits < 3; digits++) {
+        millis *= 10;
+      }
+    }
+    long offsetSeconds = 0;
+    char sign = s.charAt(i);
+    if (sign == '+' || sign == '-') {
+      offsetSeconds = num(s, i + 1, i + 3) * 3600L + num(s, i + 4, i + 6) * 60L;
+      if (sign == '-') {
+        offsetSeconds = -offsetSeconds;
+      }
+    }
+    return (epochDay(year, month, day) * 86_400L + seconds - offsetSeconds) * 1000L + millis;
+  }
+
+  private static int daysInMonth(long year, int month) {
+    return switch (month) {
+      case 2 -> (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+      case 4, 6, 9, 11 -> 30;
+      default -> 31;
+    };
+  }
+
+  /** Days since 1970-01-01 of a proleptic Gregorian date (the algorithm java.time uses). */
+  private static long epochDay(long year, int month, int day) {
+    long y = year;
+    long total = 365 * y;
+    total += (y + 3) / 4 - (y + 99) / 100 + (y + 399) / 400;
+    total += (367L * month - 362) / 12;
+    total += day - 1;
+    if (month > 2) {
+      total--;
+      if (!(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))) {
+        total--;
+      }
+    }
+    return total - 719_528L;
+  }
 }

@@ -74,7 +74,16 @@ public final class EventValidator {
         break;
     }
     EventContract contract = resolution.contract();
-    List<Violation> payload = contract.validate(envelope);
+    List<Violation> payload;
+    if (!envelope.payload().isMissingNode()) {
+      payload = contract.validate(envelope);
+    } else if (read.violations().isEmpty()) {
+      payload = List.of(Violation.of("", ViolationCode.REQUIRED, "the event has no payload"));
+    } else {
+      // the envelope format already said why there is no payload; a schema error on the missing
+      // node ("unknown found, object expected") would only repeat it
+      payload = List.of();
+    }
     if (payload.isEmpty() && read.violations().isEmpty()) {
       return new ValidationReport(ValidationStatus.VALID, envelope, contract, List.of());
     }

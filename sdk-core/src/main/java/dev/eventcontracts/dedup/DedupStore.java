@@ -1,0 +1,73 @@
+package dev.eventcontracts.dedup;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Remembers which idempotency keys were handled, so a redelivered event runs its handler once.
+ *
+ * <p>Protocol: {@link #claim} a key with a lease; on {@link ClaimState#CLAIMED} run the handler,
+ * then {@link #complete} the key (kept for a retention time, the TTL) or, when the handler failed,
+ * {@link #release} it so a redelivery can claim it again. A consumer that dies while holding a
+ * claim loses it when the lease expires. Only the owner of a claim can complete or release it.
+ *
+ * <p>Implementations must be thread-safe and atomic across processes that share the store: two
+ * consumers racing on one key must not both get {@link ClaimState#CLAIMED}.
+ */
+public interface DedupStore extends AutoCloseable {
+
+  /**
+   * Claims a key.
+   *
+   * @param key the idempotency key
+   * @param owner who claims (a consumer instance id); only the owner can complete or release
+   * @param lease how long the claim holds before another consumer may take it over
+   */
+  ClaimState claim(String key, String owner, Duration lease);
+
+  /**
+   * Claims many keys in one round trip; transports that deliver batches use this. The default
+   * claims one by one; shared stores override it.
+   *
+   * @return the state for each distinct key, in the order given
+   */
+  default Map<String, ClaimState> claimAll(List<String> keys, String owner, Duration lease) {
+    Map<String, ClaimState> out = new LinkedHashMap<>();
+    for (String key : keys) {
+      out.computeIfAbsent(key, k -> claim(k, owner, lease));
+    }
+    return out;
+  }
+
+  /**
+   * Marks a claimed key as handled; the record is kept for {@code retention}, after which the key
+   * can be claimed again.
+   */
+  void complete(String key, String owner, Duration retention);
+
+  /** Drops a claim after a failed handler, so a redelivery can claim the key again. */
+  void release(String key, String owner);
+
+  /** Releases resources; the default does nothing. */
+  @Override
+  default void close() {}
+
+  /**
+   * A bounded, expiring in-memory store (Caffeine) for one process: right for tests, the demo and
+   * single-instance consumers; use a shared store when several instances consume one stream.
+   *
+   * @param maximumKeys the most keys held; the oldest records are evicted beyond it
+   * @param clock the time source for leases and retention
+   */
+  static DedupStore inMemory(long maximumKeys, Clock clock) {
+    return new InMemoryDedupStore(maximumKeys, clock);
+  }
+
+  /** An in-memory store holding at most one million keys, on the system clock. */
+  static DedupStore inMemory() {
+    return inMemory(1_000_000, Clock.systemUTC());
+  }
+}

@@ -1,0 +1,91 @@
+package dev.eventcontracts.dedup;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentMap;
+
+/** Caffeine-backed {@link DedupStore}; entries expire at their lease or retention end. */
+final class InMemoryDedupStore implements DedupStore {
+
+  /** One key's record: who holds it, whether it is done, and until when it counts. */
+  private record Entry(String owner, boolean completed, long untilMillis) {}
+
+  private final Clock clock;
+  private final ConcurrentMap<String, Entry> entries;
+
+  InMemoryDedupStore(long maximumKeys, Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    Cache<String, Entry> cache =
+        Caffeine.newBuilder()
+            .maximumSize(maximumKeys)
+            .executor(Runnable::run)
+            .ticker(() -> clock.millis() * 1_000_000L)
+            .expireAfter(
+                new Expiry<String, Entry>() {
+                  @Override
+                  public long expireAfterCreate(String key, Entry value, long currentTime) {
+                    return nanosLeft(value);
+                  }
+
+                  @Override
+                  public long expireAfterUpdate(
+                      String key, Entry value, long currentTime, long currentDuration) {
+                    return nanosLeft(value);
+                  }
+
+                  @Override
+                  public long expireAfterRead(
+                      String key, Entry value, long currentTime, long currentDuration) {
+                    return currentDuration;
+                  }
+                })
+            .build();
+    this.entries = cache.asMap();
+  }
+
+  private long nanosLeft(Entry entry) {
+    return Math.max(0, entry.untilMillis - clock.millis()) * 1_000_000L;
+  }
+
+  @Override
+  public ClaimState claim(String key, String owner, Duration lease) {
+    long now = clock.millis();
+    Entry mine = new Entry(owner, false, now + lease.toMillis());
+    ClaimState[] result = new ClaimState[1];
+    entries.compute(
+        key,
+        (k, existing) -> {
+          if (existing == null || existing.untilMillis <= now) {
+            result[0] = ClaimState.CLAIMED;
+            return mine;
+          }
+          result[0] = existing.completed ? ClaimState.COMPLETED : ClaimState.IN_PROGRESS;
+          return existing;
+        });
+    return result[0];
+  }
+
+  @Override
+  public void complete(String key, String owner, Duration retention) {
+    long until = clock.millis() + retention.toMillis();
+    entries.compute(
+        key,
+        (k, existing) ->
+            existing == null
+                    || existing.owner.equals(owner)
+                    || existing.untilMillis <= clock.millis()
+                ? new Entry(owner, true, until)
+                : existing);
+  }
+
+  @Override
+  public void release(String key, String owner) {
+    entries.computeIfPresent(
+        key,
+        (k, existing) -> !existing.completed && existing.owner.equals(owner) ? null : existing);
+  }
+}

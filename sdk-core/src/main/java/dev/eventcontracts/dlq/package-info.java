@@ -1,0 +1,6 @@
+/**
+ * Dead letters: the {@link dev.eventcontracts.dlq.DeadLetter} record that carries a rejected
+ * message with its reason, the {@link dev.eventcontracts.dlq.DeadLetterSink} extension point, and
+ * an in-memory sink.
+ */
+package dev.eventcontracts.dlq;

@@ -1,0 +1,75 @@
+package dev.eventcontracts.metrics;
+
+/** Every meter the SDK records, and its tags. */
+public final class MetricNames {
+  /**
+   * Counter of messages by outcome; tags {@link #TAG_EVENT}, {@link #TAG_VERSION}, {@link
+   * #TAG_OUTCOME}, {@link #TAG_REPLAY}.
+   */
+  public static final String EVENTS = "eventcontracts.events";
+
+  /**
+   * Timer of handler runs; tags {@link #TAG_EVENT}, {@link #TAG_RESULT} ({@code success}/{@code
+   * failure}).
+   */
+  public static final String HANDLER_DURATION = "eventcontracts.handler.duration";
+
+  /**
+   * Timer of end-to-end lag from the event's occurred-at to the end of handling; tag {@link
+   * #TAG_EVENT}.
+   */
+  public static final String LAG = "eventcontracts.lag";
+
+  /**
+   * Timer of store calls; tags {@link #TAG_STORE} ({@code dedup}/{@code ordering}/{@code
+   * transaction}), {@link #TAG_OPERATION}.
+   */
+  public static final String STORE_DURATION = "eventcontracts.store.duration";
+
+  /** Counter of replayed messages; tags {@link #TAG_EVENT}, {@link #TAG_POLICY}. */
+  public static final String REPLAYS = "eventcontracts.replays";
+
+  /**
+   * Counter of events whose envelope idempotency key differs from the contract template's; tag
+   * {@link #TAG_EVENT}.
+   */
+  public static final String KEY_MISMATCHES = "eventcontracts.idempotency.key.mismatches";
+
+  /**
+   * Counter of dead letters the sink failed to store (the message is retried); tag {@link
+   * #TAG_OUTCOME}.
+   */
+  public static final String DEAD_LETTER_FAILURES = "eventcontracts.deadletter.failures";
+
+  /**
+   * Counter of deliveries that will be retried (not final); tags {@link #TAG_EVENT}, {@link
+   * #TAG_OUTCOME}.
+   */
+  public static final String RETRIES = "eventcontracts.retries";
+
+  /** Event name tag; {@code unknown} when the message was unreadable. */
+  public static final String TAG_EVENT = "event";
+
+  /** Event version tag; {@code unknown} when the message was unreadable. */
+  public static final String TAG_VERSION = "version";
+
+  /** Outcome tag: an {@link dev.eventcontracts.pipeline.Outcome} name. */
+  public static final String TAG_OUTCOME = "outcome";
+
+  /** Replay tag: {@code true} or {@code false}. */
+  public static final String TAG_REPLAY = "replay";
+
+  /** Handler result tag. */
+  public static final String TAG_RESULT = "result";
+
+  /** Store tag. */
+  public static final String TAG_STORE = "store";
+
+  /** Store operation tag. */
+  public static final String TAG_OPERATION = "operation";
+
+  /** Replay policy tag. */
+  public static final String TAG_POLICY = "policy";
+
+  private MetricNames() {}
+}

@@ -1,0 +1,50 @@
+package dev.eventcontracts.ordering;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * Remembers the last applied position (entity version, or timestamp in epoch milliseconds) of each
+ * entity, so an older event is never applied over a newer one. Entity keys arrive already scoped by
+ * contract name and tenant.
+ *
+ * <p>Implementations must be thread-safe and {@link #advance} must be atomic across processes that
+ * share the store.
+ */
+public interface EntityVersionStore extends AutoCloseable {
+
+  /** The last applied position of an entity, or empty when none was applied. */
+  OptionalLong current(String entity);
+
+  /**
+   * The last applied positions of many entities in one round trip; transports that deliver batches
+   * use this. The default asks one by one; shared stores override it.
+   *
+   * @return a map holding every entity asked for
+   */
+  default Map<String, OptionalLong> currentAll(Collection<String> entities) {
+    Map<String, OptionalLong> out = new LinkedHashMap<>();
+    for (String entity : entities) {
+      out.computeIfAbsent(entity, this::current);
+    }
+    return out;
+  }
+
+  /**
+   * Records {@code position} as applied when it is newer than the stored one (compare-and-set).
+   *
+   * @return true when the position advanced; false when the stored one is equal or newer
+   */
+  boolean advance(String entity, long position);
+
+  /** Releases resources; the default does nothing. */
+  @Override
+  default void close() {}
+
+  /** An in-memory store for one process (tests, the demo, single-instance consumers). */
+  static EntityVersionStore inMemory() {
+    return new InMemoryEntityVersionStore();
+  }
+}

@@ -1,0 +1,95 @@
+package dev.eventcontracts.pipeline;
+
+import dev.eventcontracts.contract.EventContract;
+import dev.eventcontracts.envelope.Envelope;
+import dev.eventcontracts.envelope.Origin;
+import java.sql.Connection;
+import java.util.Map;
+import java.util.Optional;
+
+/** What a handler knows about the event it handles, besides the payload. */
+public final class EventContext {
+  private final Envelope envelope;
+  private final EventContract contract;
+  private final Origin origin;
+  private final boolean replay;
+  private final int deliveryAttempt;
+  private final String idempotencyKey;
+  private final String entity;
+  private final Long entityVersion;
+  private final Connection connection;
+
+  EventContext(
+      Envelope envelope,
+      EventContract contract,
+      Origin origin,
+      boolean replay,
+      int deliveryAttempt,
+      String idempotencyKey,
+      String entity,
+      Long entityVersion,
+      Connection connection) {
+    this.envelope = envelope;
+    this.contract = contract;
+    this.origin = origin;
+    this.replay = replay;
+    this.deliveryAttempt = deliveryAttempt;
+    this.idempotencyKey = idempotencyKey;
+    this.entity = entity;
+    this.entityVersion = entityVersion;
+    this.connection = connection;
+  }
+
+  /** The normalized envelope. */
+  public Envelope envelope() {
+    return envelope;
+  }
+
+  /** The contract the event was validated against. */
+  public EventContract contract() {
+    return contract;
+  }
+
+  /** Where the message came from. */
+  public Origin origin() {
+    return origin;
+  }
+
+  /** True when the transport marked the message {@code replay=true}. */
+  public boolean replay() {
+    return replay;
+  }
+
+  /** Which delivery this is, from 1. */
+  public int deliveryAttempt() {
+    return deliveryAttempt;
+  }
+
+  /** Transport attributes (Kafka headers, Pub/Sub attributes). */
+  public Map<String, String> attributes() {
+    return envelope.attributes();
+  }
+
+  /** The idempotency key the event was deduplicated by (tenant-scoped). */
+  public String idempotencyKey() {
+    return idempotencyKey;
+  }
+
+  /** The entity the event orders against, when its contract has an ordering rule. */
+  public Optional<String> entity() {
+    return Optional.ofNullable(entity);
+  }
+
+  /** The event's entity version (or timestamp position), when its contract has an ordering rule. */
+  public Optional<Long> entityVersion() {
+    return Optional.ofNullable(entityVersion);
+  }
+
+  /**
+   * The open transaction's connection in transactional mode: write side effects through it so they
+   * commit together with the idempotency key and the entity version. Do not commit or close it.
+   */
+  public Optional<Connection> connection() {
+    return Optional.ofNullable(connection);
+  }
+}
