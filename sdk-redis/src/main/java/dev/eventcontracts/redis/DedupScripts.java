@@ -1,0 +1,85 @@
+package dev.eventcontracts.redis;
+
+import io.lettuce.core.ScriptOutputType;
+
+/**
+ * The Lua scripts of {@link RedisDedupStore}. A record is a string {@code P|owner} (claimed, in
+ * progress) or {@code C|owner} (completed), with a server-side expiry ({@code PX}): the lease or
+ * the retention. Each script runs atomically on the server, so no other command interleaves.
+ */
+final class DedupScripts {
+
+  /** The state letters that {@link #CLAIM} returns, one per key. */
+  static final char CLAIMED = 'N';
+
+  static final char IN_PROGRESS = 'P';
+  static final char COMPLETED = 'C';
+
+  /**
+   * Claims every key in KEYS for ARGV[1] (owner) with a lease of ARGV[2] milliseconds and returns
+   * one letter per key: N when this call claimed it, C when it holds a completed record, P when
+   * another live claim holds it. An absent key is one that was never claimed or whose lease or
+   * retention expired. A value written by something else, even one of another type, counts as in
+   * progress, so it is never overwritten and never fails the other keys of the call.
+   */
+  static final LuaScript CLAIM =
+      new LuaScript(
+          "claim",
+          """
+          local held = 'P|' .. ARGV[1]
+          local states = {}
+          for i, key in ipairs(KEYS) do
+            if redis.call('SET', key, held, 'NX', 'PX', ARGV[2]) then
+              states[i] = 'N'
+            else
+              local value = redis.pcall('GET', key)
+              if type(value) == 'string' and string.sub(value, 1, 2) == 'C|' then
+                states[i] = 'C'
+              else
+                states[i] = 'P'
+              end
+            end
+          end
+          return table.concat(states)
+          """,
+          ScriptOutputType.VALUE);
+
+  /**
+   * Completes KEYS[1] for ARGV[1] (owner), keeping the record ARGV[2] milliseconds, when the owner
+   * holds the claim, completed it before, or nobody holds the key (the lease expired while the
+   * handler ran and nobody took it over); returns 1 when it wrote, 0 when another owner holds it.
+   */
+  static final LuaScript COMPLETE =
+      new LuaScript(
+          "complete",
+          """
+          local value = redis.call('GET', KEYS[1])
+          if (not value) or value == 'P|' .. ARGV[1] or value == 'C|' .. ARGV[1] then
+            redis.call('SET', KEYS[1], 'C|' .. ARGV[1], 'PX', ARGV[2])
+            return 1
+          end
+          return 0
+          """,
+          ScriptOutputType.INTEGER);
+
+  /**
+   * Deletes every key in KEYS that ARGV[1] (owner) holds in progress and returns how many it
+   * deleted; completed records and other owners' claims stay.
+   */
+  static final LuaScript RELEASE =
+      new LuaScript(
+          "release",
+          """
+          local held = 'P|' .. ARGV[1]
+          local released = 0
+          for _, key in ipairs(KEYS) do
+            if redis.call('GET', key) == held then
+              released = released + redis.call('DEL', key)
+            end
+          end
+          return released
+          """,
+          ScriptOutputType.INTEGER);
+
+  private DedupScripts() {}
+}

@@ -1,0 +1,228 @@
+package dev.eventcontracts.redis;
+
+import dev.eventcontracts.ordering.EntityVersionStore;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An {@link EntityVersionStore} on Redis, shared by every consumer instance that talks to the same
+ * server.
+ *
+ * <p>Each entity is one Redis string, {@code <prefix><entity>}, holding the last applied position
+ * in decimal. {@link #advance} is a Lua compare-and-set, atomic on the server; it runs by SHA
+ * ({@code EVALSHA}), loaded when the store is built and sent again with {@code EVAL} whenever the
+ * server answers {@code NOSCRIPT}. {@link #current} is a {@code GET} and {@link #currentAll} a
+ * pipelined {@code MGET} per {@link Builder#batchSize batchSize} entities.
+ *
+ * <p>Positions are kept forever unless {@link Builder#expireAfterAdvance} is set, in which case an
+ * entity that has not advanced for that long is forgotten (on the Redis server's clock) and its
+ * next event is applied whatever its position.
+ *
+ * <p>Needs a standalone Redis (or a Sentinel-managed primary); Redis Cluster is not supported.
+ */
+public final class RedisEntityVersionStore implements EntityVersionStore {
+
+  /** The key prefix used when none is set. */
+  public static final String DEFAULT_KEY_PREFIX = "ec:entity:";
+
+  /** The number of entities read per {@code MGET} when none is set. */
+  public static final int DEFAULT_BATCH_SIZE = 500;
+
+  /** The largest batch size accepted. */
+  public static final int MAX_BATCH_SIZE = 10_000;
+
+  private final RedisAccess redis;
+  private final String keyPrefix;
+  private final int batchSize;
+  private final String expiryMillis;
+
+  private RedisEntityVersionStore(Builder builder) {
+    this.keyPrefix = builder.keyPrefix;
+    this.batchSize = builder.batchSize;
+    this.expiryMillis =
+        builder.expireAfterAdvance == null
+            ? "0"
+            : Long.toString(
+                RedisAccess.positiveMillis(builder.expireAfterAdvance, "expireAfterAdvance"));
+    this.redis =
+        RedisAccess.open(
+            builder.client, builder.connection, builder.timeout, List.of(EntityScripts.ADVANCE));
+  }
+
+  /**
+   * Starts a builder for a store that opens its own connection on {@code client} and closes it on
+   * {@link #close()}; the client itself stays open.
+   */
+  public static Builder builder(RedisClient client) {
+    return new Builder(Objects.requireNonNull(client, "client"), null);
+  }
+
+  /**
+   * Starts a builder for a store that uses {@code connection} and leaves it open on {@link
+   * #close()}; the connection may be shared with other code.
+   */
+  public static Builder builder(StatefulRedisConnection<String, String> connection) {
+    return new Builder(null, Objects.requireNonNull(connection, "connection"));
+  }
+
+  /** The prefix put before every entity key to make its Redis key. */
+  public String keyPrefix() {
+    return keyPrefix;
+  }
+
+  /** The last applied position of an entity ({@code GET}), or empty when none was applied. */
+  @Override
+  public OptionalLong current(String entity) {
+    String redisKey = keyPrefix + Objects.requireNonNull(entity, "entity");
+    String value = redis.await("current", redis.commands().get(redisKey).toCompletableFuture());
+    return parse(redisKey, value);
+  }
+
+  /**
+   * The last applied positions of many entities, one pipelined {@code MGET} per {@link
+   * Builder#batchSize batchSize} entities.
+   *
+   * @return a map holding every entity asked for, in the order given
+   */
+  @Override
+  public Map<String, OptionalLong> currentAll(Collection<String> entities) {
+    Objects.requireNonNull(entities, "entities");
+    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(entities));
+    if (distinct.contains(null)) {
+      throw new NullPointerException("entities must not contain null");
+    }
+    if (distinct.isEmpty()) {
+      return Map.of();
+    }
+    List<CompletableFuture<List<KeyValue<String, String>>>> replies = new ArrayList<>();
+    for (int from = 0; from < distinct.size(); from += batchSize) {
+      List<String> slice = distinct.subList(from, Math.min(distinct.size(), from + batchSize));
+      String[] redisKeys = new String[slice.size()];
+      for (int i = 0; i < redisKeys.length; i++) {
+        redisKeys[i] = keyPrefix + slice.get(i);
+      }
+      replies.add(redis.commands().mget(redisKeys).toCompletableFuture());
+    }
+    Map<String, OptionalLong> out = new LinkedHashMap<>(distinct.size() * 4 / 3 + 1);
+    int index = 0;
+    for (List<KeyValue<String, String>> values : redis.awaitAll("currentAll", replies)) {
+      for (KeyValue<String, String> value : values) {
+        out.put(distinct.get(index++), parse(value.getKey(), value.getValueOrElse(null)));
+      }
+    }
+    if (index != distinct.size()) {
+      throw new IllegalStateException(
+          "MGET answered " + index + " values for " + distinct.size() + " keys");
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * Stores {@code position} when it is greater than the stored one, atomically on the server.
+   *
+   * @return true when the position advanced; false when the stored one is equal or greater
+   */
+  @Override
+  public boolean advance(String entity, long position) {
+    String redisKey = keyPrefix + Objects.requireNonNull(entity, "entity");
+    CompletableFuture<Long> reply =
+        EntityScripts.ADVANCE.run(
+            redis.commands(), new String[] {redisKey}, Long.toString(position), expiryMillis);
+    return redis.await("advance", reply) == 1L;
+  }
+
+  /** Closes the connection if the store opened it (built from a {@link RedisClient}). */
+  @Override
+  public void close() {
+    redis.close();
+  }
+
+  /** Names the key prefix, for logs. */
+  @Override
+  public String toString() {
+    return "RedisEntityVersionStore[keyPrefix=" + keyPrefix + "]";
+  }
+
+  private static OptionalLong parse(String redisKey, String value) {
+    if (value == null) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseLong(value));
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException(
+          "Redis key " + redisKey + " does not hold a position: \"" + value + "\"", e);
+    }
+  }
+
+  /** Builds a {@link RedisEntityVersionStore}; every setting has a default. */
+  public static final class Builder {
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private String keyPrefix = DEFAULT_KEY_PREFIX;
+    private int batchSize = DEFAULT_BATCH_SIZE;
+    private Duration timeout;
+    private Duration expireAfterAdvance;
+
+    private Builder(RedisClient client, StatefulRedisConnection<String, String> connection) {
+      this.client = client;
+      this.connection = connection;
+    }
+
+    /**
+     * Sets the prefix of every Redis key ({@value RedisEntityVersionStore#DEFAULT_KEY_PREFIX} by
+     * default): not empty, no whitespace or control characters.
+     */
+    public Builder keyPrefix(String keyPrefix) {
+      this.keyPrefix = RedisAccess.checkPrefix(keyPrefix);
+      return this;
+    }
+
+    /**
+     * Sets how many entities one {@code MGET} of {@link RedisEntityVersionStore#currentAll} reads,
+     * from 1 to {@value RedisEntityVersionStore#MAX_BATCH_SIZE} ({@value
+     * RedisEntityVersionStore#DEFAULT_BATCH_SIZE} by default).
+     */
+    public Builder batchSize(int batchSize) {
+      this.batchSize = RedisAccess.checkBatchSize(batchSize, MAX_BATCH_SIZE);
+      return this;
+    }
+
+    /**
+     * Sets how long one store call waits for Redis; by default the connection's own command
+     * timeout.
+     */
+    public Builder timeout(Duration timeout) {
+      this.timeout = RedisAccess.checkTimeout(timeout);
+      return this;
+    }
+
+    /**
+     * Makes Redis forget an entity's position when it has not advanced for {@code expiry} (on the
+     * server's clock), bounding memory at the price of accepting any position afterwards; by
+     * default positions never expire.
+     */
+    public Builder expireAfterAdvance(Duration expiry) {
+      RedisAccess.positiveMillis(expiry, "expireAfterAdvance");
+      this.expireAfterAdvance = expiry;
+      return this;
+    }
+
+    /** Builds the store, connecting (when given a client) and loading its script on the server. */
+    public RedisEntityVersionStore build() {
+      return new RedisEntityVersionStore(this);
+    }
+  }
+}

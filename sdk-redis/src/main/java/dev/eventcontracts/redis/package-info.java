@@ -1,0 +1,6 @@
+/**
+ * Redis stores on Lettuce: {@link dev.eventcontracts.redis.RedisDedupStore} claims idempotency keys
+ * and {@link dev.eventcontracts.redis.RedisEntityVersionStore} keeps entity positions, both atomic
+ * through Lua scripts, with leases and retention expiring on the Redis server's clock.
+ */
+package dev.eventcontracts.redis;
