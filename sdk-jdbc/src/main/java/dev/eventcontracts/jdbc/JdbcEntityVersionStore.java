@@ -1,0 +1,232 @@
+package dev.eventcontracts.jdbc;
+
+import dev.eventcontracts.ordering.EntityVersionStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * An {@link EntityVersionStore} in a database table, shared by every consumer instance that uses
+ * the same table: {@link #advance} is one atomic compare-and-set in the database.
+ *
+ * <p>The table may be shared with {@link JdbcTransactionalStore}, whose placeholder rows (position
+ * NULL) read as no position. Give it a pooled {@link DataSource}: every call borrows a connection.
+ */
+public final class JdbcEntityVersionStore implements EntityVersionStore {
+  private final DataSource dataSource;
+  private final JdbcDialect dialect;
+  private final String table;
+  private final String advanceSql;
+  private final String insertIfAbsentSql;
+
+  private JdbcEntityVersionStore(Builder builder, JdbcDialect dialect) {
+    this.dataSource = builder.dataSource;
+    this.dialect = dialect;
+    this.table = builder.table;
+    this.advanceSql =
+        switch (dialect) {
+          case POSTGRESQL ->
+              "INSERT INTO "
+                  + table
+                  + " AS v (entity, position) VALUES (?, ?)"
+                  + " ON CONFLICT (entity) DO UPDATE SET position = EXCLUDED.position"
+                  + " WHERE v.position IS NULL OR v.position < EXCLUDED.position";
+          case H2 ->
+              "MERGE INTO "
+                  + table
+                  + " v USING (VALUES (CAST(? AS VARCHAR(512)), CAST(? AS BIGINT))) s(entity, position)"
+                  + " ON v.entity = s.entity"
+                  + " WHEN MATCHED AND (v.position IS NULL OR v.position < s.position)"
+                  + " THEN UPDATE SET position = s.position"
+                  + " WHEN NOT MATCHED THEN INSERT (entity, position) VALUES (s.entity, s.position)";
+            // MariaDB reports found rather than changed rows by default, so an upsert's count
+            // cannot tell "inserted" from "left alone"; a conditional UPDATE's count can
+          case MARIADB ->
+              "UPDATE "
+                  + table
+                  + " SET position = ? WHERE entity = ? AND (position IS NULL OR position < ?)";
+        };
+    this.insertIfAbsentSql = "INSERT IGNORE INTO " + table + " (entity, position) VALUES (?, ?)";
+  }
+
+  /** Starts a builder for a store on {@code dataSource}. */
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(dataSource);
+  }
+
+  /** The entity's stored position, or empty when it has none. */
+  @Override
+  public OptionalLong current(String entity) {
+    return currentAll(List.of(entity)).get(entity);
+  }
+
+  /** The stored positions of many entities, one SELECT per 1,000 distinct entities. */
+  @Override
+  public Map<String, OptionalLong> currentAll(Collection<String> entities) {
+    Set<String> distinct = new LinkedHashSet<>();
+    for (String entity : entities) {
+      distinct.add(Names.key("entity", entity));
+    }
+    Map<String, OptionalLong> found = new HashMap<>();
+    for (List<String> chunk : Jdbc.chunks(new ArrayList<>(distinct))) {
+      found.putAll(
+          Jdbc.autocommit(
+              dataSource,
+              dialect,
+              "reading positions from " + table,
+              connection -> select(connection, chunk)));
+    }
+    Map<String, OptionalLong> out = new LinkedHashMap<>();
+    for (String entity : distinct) {
+      out.put(entity, found.getOrDefault(entity, OptionalLong.empty()));
+    }
+    return out;
+  }
+
+  /** Stores {@code position} when it is newer than the stored one, atomically in the database. */
+  @Override
+  public boolean advance(String entity, long position) {
+    Names.key("entity", entity);
+    return Jdbc.autocommit(
+        dataSource,
+        dialect,
+        "advancing a position in " + table,
+        connection ->
+            dialect == JdbcDialect.MARIADB
+                ? advanceMariaDb(connection, entity, position)
+                : update(connection, advanceSql, entity, position) == 1);
+  }
+
+  /** Creates the table when it does not exist, with the shipped DDL of the dialect. */
+  public void createSchema() {
+    Schema.create(dataSource, dialect, Map.of(Schema.POSITION_TABLE, table));
+  }
+
+  /** The dialect in use, given or detected. */
+  public JdbcDialect dialect() {
+    return dialect;
+  }
+
+  /** The table the store uses. */
+  public String table() {
+    return table;
+  }
+
+  /** Does nothing: the data source belongs to the caller, who closes it. */
+  @Override
+  public void close() {}
+
+  @Override
+  public String toString() {
+    return "JdbcEntityVersionStore[" + dialect + ", " + table + "]";
+  }
+
+  private boolean advanceMariaDb(Connection connection, String entity, long position)
+      throws SQLException {
+    // the common case, an entity already stored, costs one statement
+    if (updateIfNewer(connection, entity, position)) {
+      return true;
+    }
+    // IGNORE affects only the duplicate key here: Names already bounded the entity's length
+    if (update(connection, insertIfAbsentSql, entity, position) == 1) {
+      return true;
+    }
+    // the row exists, perhaps inserted by a racing call a moment ago: compare again
+    return updateIfNewer(connection, entity, position);
+  }
+
+  private boolean updateIfNewer(Connection connection, String entity, long position)
+      throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement(advanceSql)) {
+      update.setLong(1, position);
+      update.setString(2, entity);
+      update.setLong(3, position);
+      return update.executeUpdate() == 1;
+    }
+  }
+
+  private static int update(Connection connection, String sql, String entity, long position)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setString(1, entity);
+      statement.setLong(2, position);
+      return statement.executeUpdate();
+    }
+  }
+
+  private Map<String, OptionalLong> select(Connection connection, List<String> entities)
+      throws SQLException {
+    boolean arrays = dialect != JdbcDialect.MARIADB;
+    String sql =
+        "SELECT entity, position FROM "
+            + table
+            + (arrays
+                ? " WHERE entity = ANY (?)"
+                : " WHERE entity IN (" + Jdbc.placeholders(entities.size(), "?") + ")");
+    Map<String, OptionalLong> found = new HashMap<>();
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      if (arrays) {
+        select.setArray(1, Jdbc.textArray(connection, dialect, entities));
+      } else {
+        for (int i = 0; i < entities.size(); i++) {
+          select.setString(i + 1, entities.get(i));
+        }
+      }
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          String entity = rows.getString(1);
+          // read the position last: wasNull() speaks of the column read most recently
+          long position = rows.getLong(2);
+          found.put(entity, rows.wasNull() ? OptionalLong.empty() : OptionalLong.of(position));
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Configures a {@link JdbcEntityVersionStore}. */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private JdbcDialect dialect;
+    private String table = Schema.POSITION_TABLE;
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /** Sets the dialect; when not set, {@link #build()} detects it from a connection. */
+    public Builder dialect(JdbcDialect dialect) {
+      this.dialect = Objects.requireNonNull(dialect, "dialect");
+      return this;
+    }
+
+    /**
+     * Sets the table, {@code entity_position} by default; a plain SQL identifier, optionally {@code
+     * schema.table}.
+     *
+     * @throws IllegalArgumentException when the name is not such an identifier
+     */
+    public Builder table(String table) {
+      this.table = Names.table(table);
+      return this;
+    }
+
+    /** Builds the store, detecting the dialect from a connection when none was set. */
+    public JdbcEntityVersionStore build() {
+      return new JdbcEntityVersionStore(
+          this, dialect != null ? dialect : JdbcDialect.detect(dataSource));
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package dev.eventcontracts.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.eventcontracts.dedup.ClaimState;
+import dev.eventcontracts.dedup.TransactionalStore;
+import dev.eventcontracts.testing.stores.MutableClock;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What the JDBC stores add to the kits, run on each database. */
+abstract class JdbcStoreSpecificsContract {
+  private DataSource dataSource;
+  private String prefix;
+
+  abstract DataSource dataSource();
+
+  abstract JdbcDialect dialect();
+
+  /** The schema that holds unqualified tables, for the schema-qualified name test. */
+  abstract String schema(Connection connection) throws SQLException;
+
+  @BeforeEach
+  final void connect() {
+    dataSource = dataSource();
+    prefix = "spec-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+  }
+
+  @Test
+  void theDialectIsDetectedWhenNotGiven() {
+    assertThat(JdbcDedupStore.builder(dataSource).build().dialect()).isEqualTo(dialect());
+    assertThat(JdbcEntityVersionStore.builder(dataSource).build().dialect()).isEqualTo(dialect());
+    assertThat(JdbcTransactionalStore.builder(dataSource).build().dialect()).isEqualTo(dialect());
+  }
+
+  @Test
+  void createSchemaIsIdempotentAndTakesSchemaQualifiedNames() throws SQLException {
+    String schema;
+    try (Connection connection = dataSource.getConnection()) {
+      schema = schema(connection);
+    }
+    JdbcDedupStore store =
+        JdbcDedupStore.builder(dataSource)
+            .dialect(dialect())
+            .table(schema + ".spec_q_dedup")
+            .build();
+
+    store.createSchema();
+    store.createSchema();
+
+    assertThat(store.claim(prefix + "k", "owner", Duration.ofMinutes(1)))
+        .isEqualTo(ClaimState.CLAIMED);
+  }
+
+  @Test
+  void deleteExpiredDeletesOnlyRowsWhoseLeaseOrRetentionRanOut() throws SQLException {
+    MutableClock clock = MutableClock.create();
+    JdbcDedupStore store =
+        JdbcDedupStore.builder(dataSource)
+            .dialect(dialect())
+            .table("spec_expiry")
+            .clock(clock)
+            .build();
+    store.createSchema();
+    execute("DELETE FROM spec_expiry");
+    store.claim(prefix + "short-lease", "owner", Duration.ofSeconds(10));
+    store.claim(prefix + "long-lease", "owner", Duration.ofHours(1));
+    store.claim(prefix + "short-retention", "owner", Duration.ofHours(1));
+    store.complete(prefix + "short-retention", "owner", Duration.ofSeconds(10));
+    store.claim(prefix + "long-retention", "owner", Duration.ofSeconds(10));
+    store.complete(prefix + "long-retention", "owner", Duration.ofHours(1));
+
+    clock.advance(Duration.ofSeconds(20));
+
+    assertThat(store.deleteExpired()).isEqualTo(2);
+    assertThat(store.claim(prefix + "long-lease", "other", Duration.ofMinutes(1)))
+        .isEqualTo(ClaimState.IN_PROGRESS);
+    assertThat(store.claim(prefix + "long-retention", "other", Duration.ofMinutes(1)))
+        .isEqualTo(ClaimState.COMPLETED);
+    assertThat(store.claim(prefix + "short-lease", "other", Duration.ofMinutes(1)))
+        .isEqualTo(ClaimState.CLAIMED);
+  }
+
+  @Test
+  void deleteKeysOlderThanForgetsOnlyOldProcessedKeys() throws Exception {
+    MutableClock clock = MutableClock.create();
+    JdbcTransactionalStore store =
+        JdbcTransactionalStore.builder(dataSource)
+            .dialect(dialect())
+            .dedupTable("spec_processed")
+            .positionTable("spec_position")
+            .clock(clock)
+            .build();
+    store.createSchema();
+    execute("DELETE FROM spec_processed");
+    Instant start = clock.instant();
+    store.inTransaction(tx -> tx.recordKey(prefix + "old"));
+    clock.advance(Duration.ofHours(1));
+    store.inTransaction(tx -> tx.recordKey(prefix + "new"));
+
+    assertThat(store.deleteKeysOlderThan(start.plus(Duration.ofMinutes(30)))).isEqualTo(1);
+
+    List<Boolean> recorded =
+        store.inTransaction(
+            tx -> List.of(tx.recordKey(prefix + "old"), tx.recordKey(prefix + "new")));
+    assertThat(recorded).containsExactly(true, false);
+  }
+
+  @Test
+  void theVersionStoreReadsTheTransactionalStoresPlaceholderAsNoPosition() throws Exception {
+    JdbcTransactionalStore transactional =
+        JdbcTransactionalStore.builder(dataSource)
+            .dialect(dialect())
+            .dedupTable("spec_processed")
+            .positionTable("spec_shared_position")
+            .build();
+    transactional.createSchema();
+    JdbcEntityVersionStore versions =
+        JdbcEntityVersionStore.builder(dataSource)
+            .dialect(dialect())
+            .table("spec_shared_position")
+            .build();
+    String entity = prefix + "entity";
+    // locking a new entity commits a placeholder row with no position
+    transactional.inTransaction(tx -> tx.lockPosition(entity));
+
+    assertThat(versions.current(entity)).isEmpty();
+    assertThat(versions.advance(entity, Long.MIN_VALUE)).isTrue();
+    assertThat(versions.advance(entity, 4)).isTrue();
+    long locked = transactional.inTransaction(tx -> tx.lockPosition(entity).getAsLong());
+    assertThat(locked).isEqualTo(4);
+  }
+
+  @Test
+  void aTransactionCannotBeUsedAfterItsWorkReturned() throws Exception {
+    JdbcTransactionalStore store =
+        JdbcTransactionalStore.builder(dataSource)
+            .dialect(dialect())
+            .dedupTable("spec_processed")
+            .positionTable("spec_position")
+            .build();
+    store.createSchema();
+
+    TransactionalStore.Transaction leaked = store.inTransaction(tx -> tx);
+
+    assertThatThrownBy(() -> leaked.recordKey(prefix + "k"))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(leaked::connection).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void databaseErrorsSurfaceWithTheirSqlState() {
+    JdbcDedupStore store =
+        JdbcDedupStore.builder(dataSource).dialect(dialect()).table("spec_missing_table").build();
+
+    assertThatThrownBy(() -> store.claim(prefix + "k", "owner", Duration.ofMinutes(1)))
+        .isInstanceOfSatisfying(
+            JdbcStoreException.class,
+            e -> {
+              assertThat(e.sqlState()).isNotBlank();
+              assertThat(e).hasMessageContaining("spec_missing_table");
+            });
+  }
+
+  private void execute(String sql) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+}

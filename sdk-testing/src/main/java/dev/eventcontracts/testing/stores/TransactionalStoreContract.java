@@ -1,0 +1,419 @@
+package dev.eventcontracts.testing.stores;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.eventcontracts.dedup.TransactionalStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The compatibility kit for {@link TransactionalStore}: extend it and implement {@link
+ * #createStore()}, and every store passes the same tests of keys, positions and the handler's own
+ * writes committing and rolling back together.
+ *
+ * <p>The handler's writes go to a scratch table that the kit creates through the transaction's
+ * connection before each test and drops after it; override {@link #createScratchTableSql(String)}
+ * when the database needs other DDL. Keys and entities carry a fresh random prefix per test.
+ */
+public abstract class TransactionalStoreContract {
+
+  /** How many threads race in the concurrency tests. */
+  protected static final int THREADS = 8;
+
+  /** How long a second transaction must stay blocked behind a first one holding the entity. */
+  private static final long BLOCKED_MILLIS = 300;
+
+  private TransactionalStore store;
+  private String prefix;
+  private String scratchTable;
+
+  /** Creates the store under test; called before each test. */
+  protected abstract TransactionalStore createStore();
+
+  /**
+   * The DDL for a scratch table with columns {@code id} and {@code note}, both strings of at least
+   * 100 characters and {@code id} the primary key; the default suits PostgreSQL, MariaDB and H2.
+   */
+  protected String createScratchTableSql(String table) {
+    return "CREATE TABLE " + table + " (id VARCHAR(100) PRIMARY KEY, note VARCHAR(100))";
+  }
+
+  /** The statement that drops the scratch table after a test. */
+  protected String dropScratchTableSql(String table) {
+    return "DROP TABLE IF EXISTS " + table;
+  }
+
+  /** The store under test. */
+  protected final TransactionalStore store() {
+    return store;
+  }
+
+  /** A key or entity unique to the running test, so tests sharing tables never collide. */
+  protected final String name(String name) {
+    return prefix + name;
+  }
+
+  @BeforeEach
+  final void createStoreUnderTest() throws Exception {
+    String id = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    prefix = "kit-" + id + "-";
+    scratchTable = "kit_scratch_" + id;
+    store = createStore();
+    // in a transaction of its own: some databases (MariaDB) commit implicitly on DDL
+    store.inTransaction(tx -> execute(tx.connection(), createScratchTableSql(scratchTable)));
+  }
+
+  @AfterEach
+  final void dropScratchTable() throws Exception {
+    if (store != null) {
+      try {
+        store.inTransaction(tx -> execute(tx.connection(), dropScratchTableSql(scratchTable)));
+      } finally {
+        if (store instanceof AutoCloseable closeable) {
+          closeable.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void aKeyIsRecordedOnceThenIsADuplicateInLaterTransactions() throws Exception {
+    assertThat(recordInOwnTransaction(name("k"))).isTrue();
+
+    assertThat(recordInOwnTransaction(name("k"))).isFalse();
+    assertThat(recordInOwnTransaction(name("k"))).isFalse();
+  }
+
+  @Test
+  void aKeyRecordedTwiceInOneTransactionIsADuplicateTheSecondTime() throws Exception {
+    List<Boolean> recorded =
+        store.inTransaction(tx -> List.of(tx.recordKey(name("k")), tx.recordKey(name("k"))));
+
+    assertThat(recorded).containsExactly(true, false);
+  }
+
+  @Test
+  void inTransactionReturnsWhatTheWorkReturned() throws Exception {
+    String result = store.inTransaction(tx -> "result");
+
+    assertThat(result).isEqualTo("result");
+  }
+
+  @Test
+  void aCommittedTransactionKeepsTheKeyThePositionAndTheHandlersWrite() throws Exception {
+    store.inTransaction(
+        tx -> {
+          assertThat(tx.recordKey(name("k"))).isTrue();
+          assertThat(tx.lockPosition(name("entity"))).isEmpty();
+          tx.setPosition(name("entity"), 5);
+          insertScratchRow(tx.connection(), name("row"));
+          return null;
+        });
+
+    store.inTransaction(
+        tx -> {
+          assertThat(tx.recordKey(name("k"))).isFalse();
+          assertThat(tx.lockPosition(name("entity"))).hasValue(5);
+          assertThat(countScratchRows(tx.connection(), name("row"))).isEqualTo(1);
+          return null;
+        });
+  }
+
+  @Test
+  void aTransactionWhoseWorkThrowsRollsBackTheKeyThePositionAndTheHandlersWrite() throws Exception {
+    Exception failure = new Exception("handler failed");
+
+    assertThatThrownBy(
+            () ->
+                store.inTransaction(
+                    tx -> {
+                      assertThat(tx.recordKey(name("k"))).isTrue();
+                      tx.lockPosition(name("entity"));
+                      tx.setPosition(name("entity"), 5);
+                      insertScratchRow(tx.connection(), name("row"));
+                      throw failure;
+                    }))
+        .isSameAs(failure);
+
+    store.inTransaction(
+        tx -> {
+          assertThat(countScratchRows(tx.connection(), name("row"))).isZero();
+          assertThat(tx.lockPosition(name("entity"))).isEmpty();
+          assertThat(tx.recordKey(name("k"))).isTrue();
+          return null;
+        });
+  }
+
+  @Test
+  void anUncheckedExceptionFromTheWorkIsRethrownAfterTheRollback() throws Exception {
+    IllegalStateException failure = new IllegalStateException("handler failed");
+
+    assertThatThrownBy(
+            () ->
+                store.inTransaction(
+                    tx -> {
+                      tx.recordKey(name("k"));
+                      throw failure;
+                    }))
+        .isSameAs(failure);
+
+    assertThat(recordInOwnTransaction(name("k"))).isTrue();
+  }
+
+  @Test
+  void setPositionStoresWhatLaterTransactionsLock() throws Exception {
+    long epochMillis = 1_735_689_600_000L;
+    store.inTransaction(
+        tx -> {
+          assertThat(tx.lockPosition(name("a"))).isEmpty();
+          tx.setPosition(name("a"), epochMillis);
+          assertThat(tx.lockPosition(name("a"))).hasValue(epochMillis);
+          return null;
+        });
+    store.inTransaction(
+        tx -> {
+          tx.lockPosition(name("b"));
+          tx.setPosition(name("b"), -3);
+          tx.lockPosition(name("a"));
+          tx.setPosition(name("a"), epochMillis + 1);
+          return null;
+        });
+
+    store.inTransaction(
+        tx -> {
+          assertThat(tx.lockPosition(name("a"))).hasValue(epochMillis + 1);
+          assertThat(tx.lockPosition(name("b"))).hasValue(-3);
+          assertThat(tx.lockPosition(name("c"))).isEmpty();
+          return null;
+        });
+  }
+
+  @Test
+  void unicodeAndLongKeysAndEntitiesWork() throws Exception {
+    String unicode = name("Bestellung-\u00fc-\u6ce8\u6587-\ud83c\udf89");
+    String base = name("long-");
+    String longest = base + "x".repeat(512 - base.length());
+    List<String> names = List.of(unicode, longest, unicode.toUpperCase());
+
+    store.inTransaction(
+        tx -> {
+          for (String name : names) {
+            assertThat(tx.recordKey(name)).as(name).isTrue();
+            assertThat(tx.lockPosition(name)).as(name).isEmpty();
+            tx.setPosition(name, name.length());
+          }
+          return null;
+        });
+
+    store.inTransaction(
+        tx -> {
+          for (String name : names) {
+            assertThat(tx.recordKey(name)).as(name).isFalse();
+            assertThat(tx.lockPosition(name)).as(name).hasValue(name.length());
+          }
+          return null;
+        });
+  }
+
+  @Test
+  void aSecondTransactionOnAKnownEntityWaitsForTheFirstAndSeesItsPosition() throws Exception {
+    String entity = name("known");
+    store.inTransaction(
+        tx -> {
+          tx.lockPosition(entity);
+          tx.setPosition(entity, 3);
+          return null;
+        });
+
+    assertSecondTransactionWaitsAndSees(entity, OptionalLong.of(3), 7);
+  }
+
+  @Test
+  void aSecondTransactionOnANewEntityWaitsForTheFirstAndSeesItsPosition() throws Exception {
+    assertSecondTransactionWaitsAndSees(name("new"), OptionalLong.empty(), 7);
+  }
+
+  private void assertSecondTransactionWaitsAndSees(String entity, OptionalLong before, long after)
+      throws Exception {
+    CountDownLatch firstHoldsTheLock = new CountDownLatch(1);
+    CountDownLatch letFirstCommit = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Object> first =
+          pool.submit(
+              () ->
+                  store.inTransaction(
+                      tx -> {
+                        assertThat(tx.lockPosition(entity)).isEqualTo(before);
+                        tx.setPosition(entity, after);
+                        firstHoldsTheLock.countDown();
+                        assertThat(
+                                letFirstCommit.await(
+                                    Concurrently.BOUND.toMillis(), TimeUnit.MILLISECONDS))
+                            .isTrue();
+                        return null;
+                      }));
+      assertThat(firstHoldsTheLock.await(Concurrently.BOUND.toMillis(), TimeUnit.MILLISECONDS))
+          .as("the first transaction locked the entity")
+          .isTrue();
+
+      Future<OptionalLong> second =
+          pool.submit(() -> store.inTransaction(tx -> tx.lockPosition(entity)));
+
+      // a bounded wait that must run out: the second transaction is blocked on the entity
+      assertThatThrownBy(() -> second.get(BLOCKED_MILLIS, TimeUnit.MILLISECONDS))
+          .as("the second transaction waited for the first")
+          .isInstanceOf(TimeoutException.class);
+      letFirstCommit.countDown();
+      first.get(Concurrently.BOUND.toMillis(), TimeUnit.MILLISECONDS);
+      assertThat(second.get(Concurrently.BOUND.toMillis(), TimeUnit.MILLISECONDS)).hasValue(after);
+    } finally {
+      letFirstCommit.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void concurrentReadModifyWriteTransactionsOnOneEntityLoseNoUpdate() throws Exception {
+    String entity = name("counter");
+    int perThread = 20;
+
+    Concurrently.race(
+        THREADS,
+        thread -> {
+          for (int i = 0; i < perThread; i++) {
+            store.inTransaction(
+                tx -> {
+                  long current = tx.lockPosition(entity).orElse(0);
+                  tx.setPosition(entity, current + 1);
+                  return null;
+                });
+          }
+          return null;
+        });
+
+    OptionalLong position = store.inTransaction(tx -> tx.lockPosition(entity));
+    assertThat(position).hasValue((long) THREADS * perThread);
+  }
+
+  @Test
+  void concurrentTransactionsRecordEachKeyOnce() throws Exception {
+    List<String> keys =
+        IntStream.range(0, 40).mapToObj(i -> name("race-" + i)).collect(Collectors.toList());
+    Map<String, AtomicInteger> recorded = new ConcurrentHashMap<>();
+
+    Concurrently.race(
+        THREADS,
+        thread -> {
+          for (int i = 0; i < keys.size(); i++) {
+            // each thread starts at another key, so threads collide on keys at different times
+            String key = keys.get((i + thread * 5) % keys.size());
+            if (store.inTransaction(tx -> tx.recordKey(key))) {
+              recorded.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+            }
+          }
+          return null;
+        });
+
+    Map<String, Integer> counts = new HashMap<>();
+    keys.forEach(key -> counts.put(key, recorded.getOrDefault(key, new AtomicInteger()).get()));
+    assertThat(counts).allSatisfy((key, count) -> assertThat(count).as(key).isEqualTo(1));
+  }
+
+  @Test
+  void aRolledBackKeyCanBeRecordedByAConcurrentTransaction() throws Exception {
+    String key = name("k");
+    CountDownLatch firstRecorded = new CountDownLatch(1);
+    CountDownLatch letFirstFail = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      CompletableFuture<Void> first = new CompletableFuture<>();
+      pool.execute(
+          () -> {
+            try {
+              store.inTransaction(
+                  tx -> {
+                    assertThat(tx.recordKey(key)).isTrue();
+                    firstRecorded.countDown();
+                    letFirstFail.await(Concurrently.BOUND.toMillis(), TimeUnit.MILLISECONDS);
+                    throw new IllegalStateException("handler failed");
+                  });
+              first.completeExceptionally(new AssertionError("the work did not fail"));
+            } catch (Throwable expected) {
+              first.complete(null);
+            }
+          });
+      assertThat(firstRecorded.await(Concurrently.BOUND.toMillis(), TimeUnit.MILLISECONDS))
+          .isTrue();
+
+      Future<Boolean> second = pool.submit(() -> store.inTransaction(tx -> tx.recordKey(key)));
+      // it cannot know yet whether the key is a duplicate, so it waits for the first
+      assertThatThrownBy(() -> second.get(BLOCKED_MILLIS, TimeUnit.MILLISECONDS))
+          .as("the second transaction waited for the first")
+          .isInstanceOf(TimeoutException.class);
+      letFirstFail.countDown();
+
+      first.get(Concurrently.BOUND.toMillis(), TimeUnit.MILLISECONDS);
+      assertThat(second.get(Concurrently.BOUND.toMillis(), TimeUnit.MILLISECONDS))
+          .as("the second transaction recorded the key the first rolled back")
+          .isTrue();
+    } finally {
+      letFirstFail.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  private boolean recordInOwnTransaction(String key) throws Exception {
+    return store.inTransaction(tx -> tx.recordKey(key));
+  }
+
+  private static Object execute(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+    return null;
+  }
+
+  private void insertScratchRow(Connection connection, String id) throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement("INSERT INTO " + scratchTable + " (id, note) VALUES (?, ?)")) {
+      insert.setString(1, id);
+      insert.setString(2, "written by the handler");
+      insert.executeUpdate();
+    }
+  }
+
+  private int countScratchRows(Connection connection, String id) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT COUNT(*) FROM " + scratchTable + " WHERE id = ?")) {
+      select.setString(1, id);
+      try (ResultSet rows = select.executeQuery()) {
+        rows.next();
+        return rows.getInt(1);
+      }
+    }
+  }
+}
