@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A compiled JSON Schema 2020-12 for an event payload, validated by the networknt
@@ -58,6 +59,9 @@ public final class PayloadSchema {
           Map.entry("maxProperties", ViolationCode.ITEMS),
           Map.entry("additionalProperties", ViolationCode.ADDITIONAL),
           Map.entry("unevaluatedProperties", ViolationCode.ADDITIONAL));
+
+  private static final Set<String> PROPERTY_KEYWORDS =
+      Set.of("required", "dependentRequired", "additionalProperties", "unevaluatedProperties");
 
   private final JsonNode node;
   private final Schema schema;
@@ -114,10 +118,8 @@ public final class PayloadSchema {
     for (Error error : errors) {
       String keyword = error.getKeyword();
       String code = CODES.getOrDefault(keyword, ViolationCode.SCHEMA);
-      String property =
-          "required".equals(keyword) || "dependentRequired".equals(keyword)
-              ? error.getProperty()
-              : null;
+      // these keywords fail on the object; the path names the property that is missing or extra
+      String property = PROPERTY_KEYWORDS.contains(keyword) ? error.getProperty() : null;
       String path = pointerPrefix + pointer(error.getInstanceLocation(), property);
       String message = error.getMessage();
       if (code.equals(ViolationCode.SCHEMA)) {

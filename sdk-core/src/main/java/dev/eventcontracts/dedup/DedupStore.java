@@ -14,6 +14,10 @@ import java.util.Map;
  * {@link #release} it so a redelivery can claim it again. A consumer that dies while holding a
  * claim loses it when the lease expires. Only the owner of a claim can complete or release it.
  *
+ * <p>Claims are not re-entrant: a second claim by the same owner on a live claim answers {@link
+ * ClaimState#IN_PROGRESS}. {@link #complete} and {@link #release} do nothing unless the caller is
+ * still the key's owner on record.
+ *
  * <p>Implementations must be thread-safe and atomic across processes that share the store: two
  * consumers racing on one key must not both get {@link ClaimState#CLAIMED}.
  */

@@ -74,10 +74,9 @@ final class InMemoryDedupStore implements DedupStore {
     long until = clock.millis() + retention.toMillis();
     entries.compute(
         key,
+        // like the shared stores: only the owner still on record may complete a claim
         (k, existing) ->
-            existing == null
-                    || existing.owner.equals(owner)
-                    || existing.untilMillis <= clock.millis()
+            existing != null && existing.owner.equals(owner)
                 ? new Entry(owner, true, until)
                 : existing);
   }

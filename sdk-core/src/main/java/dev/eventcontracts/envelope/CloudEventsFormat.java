@@ -6,7 +6,6 @@ import dev.eventcontracts.validation.ViolationCode;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.SpecVersion;
 import io.cloudevents.core.builder.CloudEventBuilder;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -96,16 +95,12 @@ final class CloudEventsFormat implements EnvelopeFormat {
     out.eventId(event.getId());
     out.field(EnvelopeField.PRODUCER, event.getSource().toString());
     if (event.getTime() != null) {
-      // the time as written: OffsetDateTime.toString() drops zero seconds ("09:00Z"), which
-      // Envelope.parseTimestamp and ordering by occurred_at then cannot read
-      String time =
+      // the (validated) time as written: OffsetDateTime.toString() drops zero seconds ("09:00Z"),
+      // which Envelope.parseTimestamp and ordering by occurred_at then cannot read
+      out.occurredAt(
           prefix != null
               ? message.attributes().get(prefix + "time")
-              : document.path("time").asText();
-      out.occurredAt(
-          time == null || time.isEmpty()
-              ? DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(event.getTime())
-              : time);
+              : document.get("time").asText());
     }
     if (event.getDataSchema() != null) {
       out.field(EnvelopeField.SCHEMA_REF, event.getDataSchema().toString());

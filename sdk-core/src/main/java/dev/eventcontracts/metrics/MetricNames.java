@@ -15,8 +15,8 @@ public final class MetricNames {
   public static final String HANDLER_DURATION = "eventcontracts.handler.duration";
 
   /**
-   * Timer of end-to-end lag from the event's occurred-at to the end of handling; tag {@link
-   * #TAG_EVENT}.
+   * Timer of end-to-end lag from the event's occurred-at to the end of handling, for processed
+   * events that are not replays (a replay keeps its original occurred-at); tag {@link #TAG_EVENT}.
    */
   public static final String LAG = "eventcontracts.lag";
 
@@ -47,10 +47,16 @@ public final class MetricNames {
    */
   public static final String RETRIES = "eventcontracts.retries";
 
-  /** Event name tag; {@code unknown} when the message was unreadable. */
+  /**
+   * Event name tag: a name the registry knows; {@code unknown} when the message was unreadable or
+   * its name is in no contract (so made-up names cannot create meters without bound).
+   */
   public static final String TAG_EVENT = "event";
 
-  /** Event version tag; {@code unknown} when the message was unreadable. */
+  /**
+   * Event version tag: the version of the contract that governed the event (the event's own under
+   * the strict policy); {@code unknown} when no contract did.
+   */
   public static final String TAG_VERSION = "version";
 
   /** Outcome tag: an {@link dev.eventcontracts.pipeline.Outcome} name. */

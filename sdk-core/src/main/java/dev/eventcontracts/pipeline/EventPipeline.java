@@ -1,7 +1,8 @@
 package dev.eventcontracts.pipeline;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.eventcontracts.contract.ContractRegistry;
 import dev.eventcontracts.contract.EventContract;
 import dev.eventcontracts.contract.OrderingRule;
@@ -17,6 +18,7 @@ import dev.eventcontracts.metrics.PipelineMetrics;
 import dev.eventcontracts.ordering.EntityVersionStore;
 import dev.eventcontracts.validation.EventValidator;
 import dev.eventcontracts.validation.ValidationReport;
+import dev.eventcontracts.validation.ValidationStatus;
 import dev.eventcontracts.validation.Violation;
 import dev.eventcontracts.validation.ViolationCode;
 import dev.eventcontracts.version.EventVersion;
@@ -37,6 +39,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -73,7 +76,7 @@ public final class EventPipeline {
 
   private final ContractRegistry registry;
   private final EventValidator validator;
-  private final ObjectMapper mapper;
+  private final ObjectReader payloadReader;
   private final Map<String, List<HandlerBinding<?>>> bindings;
   private final DedupStore dedupStore;
   private final EntityVersionStore versionStore;
@@ -93,7 +96,14 @@ public final class EventPipeline {
   private EventPipeline(Builder b) {
     this.registry = b.registry;
     this.validator = EventValidator.of(b.registry);
-    this.mapper = validator.reader().mapper();
+    // the schema has already checked the payload; a handler's type names only the fields it
+    // needs, and must keep working when a producer adds an optional field (a non-breaking change)
+    this.payloadReader =
+        validator
+            .reader()
+            .mapper()
+            .reader()
+            .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     Map<String, List<HandlerBinding<?>>> byName = new HashMap<>();
     for (HandlerBinding<?> binding : b.bindings) {
       byName.computeIfAbsent(binding.eventName(), k -> new ArrayList<>()).add(binding);
@@ -156,6 +166,21 @@ public final class EventPipeline {
    * @return one result per processed message, in order; shorter than the input after a retry
    */
   public List<ProcessingResult> processBatch(List<InboundMessage> messages) {
+    return processBatch(messages, () -> false);
+  }
+
+  /**
+   * Like {@link #processBatch(List)}, but asks {@code stopRequested} before each message after the
+   * first and stops when it answers true, releasing the claims taken for the messages not
+   * processed. Lets a transport shut down after the message in progress instead of after the whole
+   * batch.
+   *
+   * @return one result per processed message, in order; shorter than the input after a retry or a
+   *     stop
+   */
+  public List<ProcessingResult> processBatch(
+      List<InboundMessage> messages, BooleanSupplier stopRequested) {
+    Objects.requireNonNull(stopRequested, "stopRequested");
     List<Prepared> prepared = new ArrayList<>(messages.size());
     for (InboundMessage message : messages) {
       prepared.add(prepare(message, 1));
@@ -195,12 +220,19 @@ public final class EventPipeline {
     List<ProcessingResult> results = new ArrayList<>(prepared.size());
     Set<String> used = new HashSet<>();
     for (int i = 0; i < prepared.size(); i++) {
+      if (i > 0 && stopRequested.getAsBoolean()) {
+        releaseAll(claims, prepared, i, used);
+        break;
+      }
       Prepared p = prepared.get(i);
       ProcessingResult result;
       if (p.rejection != null) {
         result = reject(p);
       } else {
-        ClaimState claimed = p.key != null && used.add(p.key) ? claims.get(p.key) : null;
+        // a replay that takes no claim (SKIP, REPROCESS) must not consume the claim taken for a
+        // later message with the same key: that claim would never be completed nor released
+        ClaimState claimed =
+            p.key != null && p.claimsKey() && used.add(p.key) ? claims.get(p.key) : null;
         result = execute(p, claimed, positions);
       }
       results.add(result);
@@ -263,9 +295,22 @@ public final class EventPipeline {
       return e == null || e.eventName() == null ? "unknown" : e.eventName();
     }
 
-    String eventVersion() {
-      Envelope e = report == null ? null : report.envelope();
-      return e == null || e.eventVersion() == null ? "unknown" : e.eventVersion();
+    // Meter tags come from the registry, never from the message: a producer (or an attacker)
+    // sending made-up names or versions must not create a meter per value.
+
+    /** The event tag: a name the registry knows, or {@code unknown}. */
+    String metricEvent() {
+      if (report == null
+          || (report.contract() == null
+              && report.status() != ValidationStatus.UNSUPPORTED_VERSION)) {
+        return "unknown"; // unreadable, or a name no contract has
+      }
+      return eventName(); // UNSUPPORTED_VERSION: the registry knows the name
+    }
+
+    /** The version tag: the version of the contract that governed the event, or {@code unknown}. */
+    String metricVersion() {
+      return report == null || report.contract() == null ? "unknown" : report.contract().version();
     }
   }
 
@@ -348,7 +393,7 @@ public final class EventPipeline {
       p.payload =
           p.binding.payloadType() == JsonNode.class
               ? payload
-              : mapper.treeToValue(payload, p.binding.payloadType());
+              : payloadReader.treeToValue(payload, p.binding.payloadType());
     } catch (Exception e) {
       return rejected(
           p,
@@ -406,7 +451,8 @@ public final class EventPipeline {
       }
     }
     boolean reprocess = p.replay && policy == ReplayPolicy.REPROCESS;
-    boolean mdc = putMdc(envelope);
+    Map<String, String> callerMdc = MDC.getCopyOfContextMap();
+    putMdc(envelope);
     try {
       if (transactionalStore != null) {
         return executeInTransaction(p, reprocess);
@@ -461,9 +507,15 @@ public final class EventPipeline {
       if (p.entity != null) {
         long start = System.nanoTime();
         try {
-          versionStore.advance(p.entity, p.position);
+          boolean advanced = versionStore.advance(p.entity, p.position);
           if (positions != null) {
-            positions.put(p.entity, OptionalLong.of(p.position));
+            // a reprocessed replay (or a concurrent consumer) may not advance the store: the
+            // batch's cached position must then not move backwards, so it is read again
+            if (advanced) {
+              positions.put(p.entity, OptionalLong.of(p.position));
+            } else {
+              positions.remove(p.entity);
+            }
           }
         } catch (RuntimeException e) {
           // the handler ran; the key stays claimed until its lease ends, so a redelivery before
@@ -479,8 +531,11 @@ public final class EventPipeline {
       }
       return finish(p, Outcome.PROCESSED, null);
     } finally {
-      if (mdc) {
+      // restore the caller's context (a transport's own keys) instead of wiping it
+      if (callerMdc == null) {
         MDC.clear();
+      } else {
+        MDC.setContextMap(callerMdc);
       }
     }
   }
@@ -659,7 +714,7 @@ public final class EventPipeline {
   }
 
   private ProcessingResult retry(Prepared p, Outcome outcome, Duration delay, Throwable error) {
-    metrics.retry(p.eventName(), outcome.name());
+    metrics.retry(p.metricEvent(), outcome.name());
     return result(p, outcome, Disposition.RETRY, delay, null, error);
   }
 
@@ -669,8 +724,10 @@ public final class EventPipeline {
 
   private ProcessingResult finish(
       Prepared p, Outcome outcome, DeadLetter deadLetter, Throwable error) {
-    metrics.outcome(p.eventName(), p.eventVersion(), outcome.name(), p.replay);
-    if (outcome == Outcome.PROCESSED) {
+    metrics.outcome(p.metricEvent(), p.metricVersion(), outcome.name(), p.replay);
+    // a replay keeps its original occurred_at (seed 000), so its "lag" is the replay's age: left
+    // out, or one replay would swamp the timer that alerts on a consumer falling behind
+    if (outcome == Outcome.PROCESSED && !p.replay) {
       Instant occurredAt = p.report.envelope().occurredAt();
       if (occurredAt != null) {
         metrics.lag(p.eventName(), Duration.between(occurredAt, clock.instant()));
@@ -704,7 +761,7 @@ public final class EventPipeline {
         deadLetter);
   }
 
-  private static boolean putMdc(Envelope envelope) {
+  private static void putMdc(Envelope envelope) {
     MDC.put("event_id", String.valueOf(envelope.eventId()));
     MDC.put("event_name", envelope.eventName());
     if (envelope.traceId() != null) {
@@ -713,7 +770,6 @@ public final class EventPipeline {
     if (envelope.correlationId() != null) {
       MDC.put("correlation_id", envelope.correlationId());
     }
-    return true;
   }
 
   private static String firstLine(String text) {
