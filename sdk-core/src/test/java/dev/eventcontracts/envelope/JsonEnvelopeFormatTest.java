@@ -1,0 +1,205 @@
+package dev.eventcontracts.envelope;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eventcontracts.validation.Limits;
+import dev.eventcontracts.validation.Violation;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Envelope shapes that users describe, in Java and as a JSON description. */
+class JsonEnvelopeFormatTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final String BILLING_EVENT =
+      """
+      {"id": "0b0f3c1e-3c5e-4a9b-8f57-2a0c8d6f7e21", "type": "invoice.issued",
+       "billingId": "b-1", "at": "2026-03-01T08:00:00Z", "meta": {"v": "2"},
+       "body": {"invoice_id": "inv-9", "amount": 12}}
+      """;
+
+  private static JsonNode tree(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static JsonEnvelopeFormat billingFromJava() {
+    return JsonEnvelopeFormat.builder("billing")
+        .detectWhenPresent("/type")
+        .detectWhenPresent("/billingId")
+        .field(EnvelopeField.EVENT_ID, "/id")
+        .field(EnvelopeField.EVENT_NAME, "/type")
+        .field(EnvelopeField.EVENT_VERSION, "/v", "/meta/v")
+        .field(EnvelopeField.OCCURRED_AT, "/at")
+        .field(EnvelopeField.CORRELATION_ID, "/billingId")
+        .field(EnvelopeField.PAYLOAD, "/body")
+        .require(EnvelopeField.EVENT_ID, EnvelopeField.EVENT_NAME, EnvelopeField.PAYLOAD)
+        .defaultValue(EnvelopeField.EVENT_VERSION, "1")
+        .check(EnvelopeField.EVENT_ID, JsonEnvelopeFormat.Check.UUID)
+        .check(EnvelopeField.OCCURRED_AT, JsonEnvelopeFormat.Check.DATE_TIME)
+        .build();
+  }
+
+  private static JsonEnvelopeFormat billingFromSpec() {
+    return JsonEnvelopeFormat.fromSpec(
+        tree(
+            """
+            {"name": "billing", "detect": ["/type", "/billingId"],
+             "fields": {"event_id": "/id", "event_name": "/type",
+                        "event_version": ["/v", "/meta/v"], "occurred_at": "/at",
+                        "correlation_id": "/billingId", "payload": "/body"},
+             "required": ["event_id", "event_name", "payload"],
+             "defaults": {"event_version": "1"},
+             "formats": {"event_id": "uuid", "occurred_at": "date-time"}}
+            """));
+  }
+
+  private static void assertBillingMapping(JsonEnvelopeFormat format) {
+    EnvelopeReader reader = EnvelopeReader.of(List.of(format), Limits.defaults());
+    EnvelopeResult result = reader.read(InboundMessage.of(BILLING_EVENT));
+    assertThat(result.violations()).isEmpty();
+    Envelope e = result.envelope();
+    assertThat(e.format()).isEqualTo("billing");
+    assertThat(e.eventId()).isEqualTo("0b0f3c1e-3c5e-4a9b-8f57-2a0c8d6f7e21");
+    assertThat(e.eventName()).isEqualTo("invoice.issued");
+    assertThat(e.eventVersion()).isEqualTo("2");
+    assertThat(e.occurredAt()).isEqualTo(Instant.parse("2026-03-01T08:00:00Z"));
+    assertThat(e.correlationId()).isEqualTo("b-1");
+    assertThat(e.payloadPointer()).isEqualTo("/body");
+    assertThat(e.payload()).isEqualTo(tree(BILLING_EVENT).get("body"));
+
+    Envelope defaulted =
+        reader
+            .read(
+                InboundMessage.of(
+                    "{\"id\": \"0b0f3c1e-3c5e-4a9b-8f57-2a0c8d6f7e21\", \"type\": \"t\","
+                        + " \"billingId\": \"b\", \"body\": {}}"))
+            .envelope();
+    assertThat(defaulted.eventVersion()).isEqualTo("1");
+
+    EnvelopeResult broken =
+        reader.read(
+            InboundMessage.of(
+                "{\"id\": \"nope\", \"type\": \"t\", \"billingId\": \"b\", \"at\": \"later\"}"));
+    assertThat(broken.violations())
+        .extracting(v -> v.path() + " " + v.code())
+        .containsExactlyInAnyOrder("/id format", "/at format", "/body required");
+
+    assertThat(reader.read(InboundMessage.of("{\"type\": \"t\", \"body\": {}}")).violations())
+        .extracting(Violation::code)
+        .containsExactly("unknown_envelope");
+  }
+
+  @Test
+  void describedInJava() {
+    assertBillingMapping(billingFromJava());
+  }
+
+  @Test
+  void describedAsJson() {
+    assertBillingMapping(billingFromSpec());
+  }
+
+  @Test
+  void userFormatCanBeTriedBeforeTheBuiltInOnes() {
+    List<EnvelopeFormat> formats = new java.util.ArrayList<>();
+    formats.add(billingFromJava());
+    formats.addAll(EnvelopeFormats.all());
+    EnvelopeReader reader = EnvelopeReader.of(formats, Limits.defaults());
+    assertThat(reader.read(InboundMessage.of(BILLING_EVENT)).envelope().format())
+        .isEqualTo("billing");
+    assertThat(reader.read(InboundMessage.of(SeedEvents.S000_PROFILE_UPDATED)).envelope().format())
+        .isEqualTo("jobarium");
+  }
+
+  @Test
+  void withoutDetectAnyEventNameLocationMatches() {
+    JsonEnvelopeFormat format =
+        JsonEnvelopeFormat.builder("alt")
+            .field(EnvelopeField.EVENT_NAME, "/type", "/meta/type")
+            .field(EnvelopeField.PAYLOAD, "/body")
+            .build();
+    EnvelopeReader reader = EnvelopeReader.of(List.of(format), Limits.defaults());
+    assertThat(reader.read(InboundMessage.of("{\"type\": \"a\", \"body\": {}}")).envelope())
+        .extracting(Envelope::eventName)
+        .isEqualTo("a");
+    assertThat(
+            reader
+                .read(InboundMessage.of("{\"meta\": {\"type\": \"b\"}, \"body\": {}}"))
+                .envelope())
+        .extracting(Envelope::eventName)
+        .isEqualTo("b");
+    assertThat(reader.read(InboundMessage.of("{\"body\": {}}")).unreadable()).isTrue();
+  }
+
+  @Test
+  void numbersAreAcceptedWhereTheSeedsUseThem() {
+    EnvelopeReader reader =
+        EnvelopeReader.of(List.of(EnvelopeFormats.activity()), Limits.defaults());
+    Envelope e =
+        reader
+            .read(
+                InboundMessage.of(
+                    "{\"eventType\": \"X\", \"version\": 2.1, \"timestamp\": 1700000000000,"
+                        + " \"payload\": {}}"))
+            .envelope();
+    assertThat(e.eventVersion()).isEqualTo("2.1");
+    assertThat(e.occurredAt()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_000L));
+    assertThat(e.value("occurred_at").longValue()).isEqualTo(1_700_000_000_000L);
+  }
+
+  @Test
+  void badDescriptionsAreRefusedWithTheProblem() {
+    assertThatThrownBy(() -> JsonEnvelopeFormat.fromSpec(tree("[]")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("JSON object");
+    assertThatThrownBy(() -> JsonEnvelopeFormat.fromSpec(tree("{\"fields\": {}}")))
+        .hasMessageContaining("'name'");
+    assertThatThrownBy(() -> JsonEnvelopeFormat.fromSpec(tree("{\"name\": \"x\"}")))
+        .hasMessageContaining("'fields'");
+    assertThatThrownBy(
+            () ->
+                JsonEnvelopeFormat.fromSpec(
+                    tree("{\"name\": \"x\", \"fields\": {\"payload\": \"/b\"}}")))
+        .hasMessageContaining("event_name");
+    assertThatThrownBy(
+            () ->
+                JsonEnvelopeFormat.fromSpec(
+                    tree("{\"name\": \"x\", \"fields\": {\"evnt_name\": \"/t\"}}")))
+        .hasMessageContaining("unknown envelope field 'evnt_name'");
+    assertThatThrownBy(
+            () ->
+                JsonEnvelopeFormat.fromSpec(
+                    tree("{\"name\": \"x\", \"fields\": {\"event_name\": \"t\"}}")))
+        .hasMessageContaining("not a JSON pointer");
+    assertThatThrownBy(
+            () ->
+                JsonEnvelopeFormat.fromSpec(
+                    tree(
+                        "{\"name\": \"x\", \"fields\": {\"event_name\": \"/t\"},"
+                            + " \"formats\": {\"event_name\": \"email\"}}")))
+        .hasMessageContaining("unknown format 'email'");
+    assertThatThrownBy(
+            () ->
+                JsonEnvelopeFormat.fromSpec(
+                    tree("{\"name\": \"x\", \"fields\": {\"event_name\": \"/t\"}, \"extra\": 1}")))
+        .hasMessageContaining("unknown key 'extra'");
+  }
+
+  @Test
+  void builtInFormatsAreFoundByName() {
+    for (String name : EnvelopeFormats.names()) {
+      assertThat(EnvelopeFormats.named(name).name()).isEqualTo(name);
+    }
+    assertThatThrownBy(() -> EnvelopeFormats.named("avro"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("jobarium");
+  }
+}
