@@ -3,9 +3,11 @@ package dev.eventcontracts.examples;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventcontracts.contract.ContractRegistry;
 import dev.eventcontracts.dedup.DedupStore;
+import dev.eventcontracts.kafka.DeadLetterReplayer;
 import dev.eventcontracts.kafka.KafkaDeadLetterSink;
 import dev.eventcontracts.kafka.KafkaEventConsumer;
 import dev.eventcontracts.kafka.KafkaHeaders;
+import dev.eventcontracts.kafka.ReplaySummary;
 import dev.eventcontracts.metrics.MetricNames;
 import dev.eventcontracts.ordering.EntityVersionStore;
 import dev.eventcontracts.pipeline.EventPipeline;
@@ -101,7 +103,7 @@ public final class Demo {
         say(
             "The notification service is back. Replaying the FAILED dead letters with replay=true ...");
         notificationsDown.set(false);
-        int replayed = replayFailed(bootstrap, deadLetters);
+        long replayed = replayFailed(bootstrap);
         say("Re-published " + replayed + " records to " + TOPIC);
         awaitCommitted(bootstrap, TOPIC);
         printOutcomes("After the replay", registry);
@@ -198,30 +200,19 @@ public final class Demo {
     }
   }
 
-  private static int replayFailed(
-      String bootstrap, List<ConsumerRecord<byte[], byte[]>> deadLetters) throws Exception {
-    int count = 0;
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(producerProperties(bootstrap))) {
-      for (ConsumerRecord<byte[], byte[]> dl : deadLetters) {
-        if (!"FAILED".equals(header(dl, KafkaHeaders.DLQ_REASON))) {
-          continue;
-        }
-        // what the replay command does: original key, value and headers, minus ec-dlq-*, plus
-        // replay=true
-        ProducerRecord<byte[], byte[]> record =
-            new ProducerRecord<>(header(dl, KafkaHeaders.DLQ_ORIGIN_TOPIC), dl.key(), dl.value());
-        for (Header h : dl.headers()) {
-          if (!KafkaHeaders.isDeadLetterHeader(h.key()) && !h.key().equals(KafkaHeaders.REPLAY)) {
-            record.headers().add(h);
-          }
-        }
-        record.headers().add(KafkaHeaders.REPLAY, "true".getBytes(StandardCharsets.UTF_8));
-        producer.send(record).get();
-        count++;
-      }
-    }
-    return count;
+  private static long replayFailed(String bootstrap) {
+    // the same code path as `event-contracts replay --from recruiting.events.dlq --filter
+    // reason=FAILED`
+    ReplaySummary summary =
+        DeadLetterReplayer.builder(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))
+            .from(DLQ)
+            .filter("reason", Outcome.FAILED.name())
+            .build()
+            .run();
+    System.out.printf(
+        "  read %d dead letters, %d matched reason=FAILED, %d replayed (by reason: %s)%n",
+        summary.read(), summary.matched(), summary.replayed(), summary.reasons());
+    return summary.replayed();
   }
 
   private static void awaitCommitted(String bootstrap, String topic) throws Exception {
