@@ -2,6 +2,7 @@ package dev.eventcontracts.dedup;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,16 @@ public interface DedupStore extends AutoCloseable {
    * can be claimed again.
    */
   void complete(String key, String owner, Duration retention);
+
+  /**
+   * Completes many keys in one round trip; transports that deliver batches use this at the end of a
+   * batch. The default completes one by one; shared stores override it.
+   */
+  default void completeAll(Collection<String> keys, String owner, Duration retention) {
+    for (String key : keys) {
+      complete(key, owner, retention);
+    }
+  }
 
   /** Drops a claim after a failed handler, so a redelivery can claim the key again. */
   void release(String key, String owner);

@@ -154,7 +154,7 @@ public final class EventPipeline {
    */
   public ProcessingResult process(InboundMessage message, int deliveryAttempt) {
     Prepared p = prepare(message, deliveryAttempt);
-    return p.rejection != null ? reject(p) : execute(p, null, null);
+    return p.rejection != null ? reject(p) : execute(p, null, null, null);
   }
 
   /**
@@ -219,6 +219,9 @@ public final class EventPipeline {
     }
     List<ProcessingResult> results = new ArrayList<>(prepared.size());
     Set<String> used = new HashSet<>();
+    // completions are written in one round trip after the batch; a later message of the batch
+    // with an already completed key is a duplicate without asking the store
+    Set<String> completions = new LinkedHashSet<>();
     for (int i = 0; i < prepared.size(); i++) {
       if (i > 0 && stopRequested.getAsBoolean()) {
         releaseAll(claims, prepared, i, used);
@@ -233,7 +236,10 @@ public final class EventPipeline {
         // later message with the same key: that claim would never be completed nor released
         ClaimState claimed =
             p.key != null && p.claimsKey() && used.add(p.key) ? claims.get(p.key) : null;
-        result = execute(p, claimed, positions);
+        if (claimed == null && p.key != null && completions.contains(p.key)) {
+          claimed = ClaimState.COMPLETED;
+        }
+        result = execute(p, claimed, positions, completions);
       }
       results.add(result);
       if (result.disposition() == Disposition.RETRY) {
@@ -241,7 +247,24 @@ public final class EventPipeline {
         break;
       }
     }
+    completeAll(completions);
     return results;
+  }
+
+  private void completeAll(Set<String> keys) {
+    if (keys.isEmpty()) {
+      return;
+    }
+    long start = System.nanoTime();
+    try {
+      dedupStore.completeAll(keys, owner, retention);
+    } catch (RuntimeException e) {
+      // as for one key: entity positions still guard ordered events; the claims free themselves
+      // when their lease ends
+      LOG.error("dedup store failed to complete {} keys", keys.size(), e);
+    } finally {
+      metrics.store("dedup", "completeAll", System.nanoTime() - start);
+    }
   }
 
   private void releaseAll(Map<String, ClaimState> claims, List<Prepared> prepared, int from) {
@@ -441,7 +464,10 @@ public final class EventPipeline {
   // ---------------------------------------------------------------- execution
 
   private ProcessingResult execute(
-      Prepared p, ClaimState preclaimed, Map<String, OptionalLong> positions) {
+      Prepared p,
+      ClaimState preclaimed,
+      Map<String, OptionalLong> positions,
+      Set<String> completions) {
     Envelope envelope = p.report.envelope();
     ReplayPolicy policy = p.binding.replayPolicy();
     if (p.replay) {
@@ -493,7 +519,7 @@ public final class EventPipeline {
           metrics.store("ordering", "current", System.nanoTime() - start);
         }
         if (current.isPresent() && current.getAsLong() >= p.position) {
-          complete(p.key);
+          complete(p.key, completions);
           return finish(p, Outcome.STALE, null);
         }
       }
@@ -527,7 +553,7 @@ public final class EventPipeline {
         }
       }
       if (!reprocess) {
-        complete(p.key);
+        complete(p.key, completions);
       }
       return finish(p, Outcome.PROCESSED, null);
     } finally {
@@ -610,6 +636,15 @@ public final class EventPipeline {
     } catch (Exception | LinkageError | AssertionError e) {
       metrics.handler(envelope.eventName(), false, System.nanoTime() - start);
       return e;
+    }
+  }
+
+  /** Completes a key now, or at the end of the batch when {@code completions} collects them. */
+  private void complete(String key, Set<String> completions) {
+    if (completions != null) {
+      completions.add(key);
+    } else {
+      complete(key);
     }
   }
 
