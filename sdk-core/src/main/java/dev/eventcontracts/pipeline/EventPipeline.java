@@ -25,7 +25,6 @@ import dev.eventcontracts.version.EventVersion;
 import io.github.resilience4j.core.functions.Either;
 import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -121,7 +120,8 @@ public final class EventPipeline {
     this.sinkRetryDelay = b.sinkRetryDelay;
     this.owner = b.owner;
     this.clock = b.clock;
-    this.metrics = new PipelineMetrics(b.meterRegistry);
+    this.metrics =
+        b.meterRegistry == null ? PipelineMetrics.disabled() : new PipelineMetrics(b.meterRegistry);
     this.onUnknownEvent = b.onUnknownEvent == null ? registry.onUnknownEvent() : b.onUnknownEvent;
     this.logPayloads = b.logPayloads;
   }
@@ -835,7 +835,7 @@ public final class EventPipeline {
     private Duration sinkRetryDelay = DEFAULT_SINK_RETRY_DELAY;
     private String owner = "consumer-" + UUID.randomUUID();
     private Clock clock = Clock.systemUTC();
-    private MeterRegistry meterRegistry = new CompositeMeterRegistry();
+    private MeterRegistry meterRegistry;
     private UnknownEventAction onUnknownEvent;
     private boolean logPayloads;
 

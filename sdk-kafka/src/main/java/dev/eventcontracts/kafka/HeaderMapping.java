@@ -38,6 +38,9 @@ final class HeaderMapping {
 
   /** Headers as UTF-8 strings; the last one wins for a repeated name; null values are skipped. */
   static Map<String, String> attributes(Headers headers) {
+    if (!headers.iterator().hasNext()) {
+      return Map.of(); // most records carry no headers: no map per record
+    }
     Map<String, String> attributes = new HashMap<>();
     for (Header header : headers) {
       if (header.value() != null) {

@@ -1,0 +1,995 @@
+package dev.eventcontracts.benchmarks.kafka;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.eventcontracts.benchmarks.Registries;
+import dev.eventcontracts.contract.ContractRegistry;
+import dev.eventcontracts.contract.EventContract;
+import dev.eventcontracts.dedup.DedupStore;
+import dev.eventcontracts.dlq.DeadLetterSink;
+import dev.eventcontracts.dlq.InMemoryDeadLetterSink;
+import dev.eventcontracts.envelope.InboundMessage;
+import dev.eventcontracts.jdbc.JdbcDedupStore;
+import dev.eventcontracts.jdbc.JdbcDialect;
+import dev.eventcontracts.jdbc.JdbcEntityVersionStore;
+import dev.eventcontracts.kafka.KafkaEventConsumer;
+import dev.eventcontracts.ordering.EntityVersionStore;
+import dev.eventcontracts.pipeline.EventPipeline;
+import dev.eventcontracts.pipeline.HandlerBinding;
+import dev.eventcontracts.pipeline.Outcome;
+import dev.eventcontracts.pipeline.ProcessingResult;
+import dev.eventcontracts.testing.server.PostgresServer;
+import dev.eventcontracts.validation.EventValidator;
+import dev.eventcontracts.validation.ValidationReport;
+import dev.eventcontracts.validation.ValidationStatus;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * End-to-end Kafka consumer benchmark: how much of a bare consumer's throughput {@link
+ * KafkaEventConsumer} with the full pipeline keeps, and what it costs in CPU per message.
+ *
+ * <p>Starts a single-node KRaft broker in a separate JVM ({@link BrokerMain}; {@code
+ * --in-process-broker} keeps it in this one), produces {@code --messages} seed-000 events once to a
+ * topic with 3 partitions ({@link SeedMessages}), then runs these consumers interleaved, {@code
+ * --rounds} times, each from the beginning of the topic in a fresh consumer group, until it has
+ * consumed every message:
+ *
+ * <ul>
+ *   <li>(a) a bare {@code KafkaConsumer<byte[], byte[]>} that parses each value with Jackson {@code
+ *       readTree}, reads one field and commits after each poll;
+ *   <li>(b) {@code KafkaEventConsumer} with the pipeline on the in-memory dedup and entity version
+ *       stores and a no-op JSON handler bound to every contract;
+ *   <li>(b2) the same with {@code concurrency(2)};
+ *   <li>(c) with {@code --with-postgres}: the pipeline on {@code JdbcDedupStore} and {@code
+ *       JdbcEntityVersionStore} on an embedded PostgreSQL, fresh tables per round, over the first
+ *       {@code --pg-messages}.
+ * </ul>
+ *
+ * Diagnostic runs, chosen with {@code --runs}: (v) loop (a) with {@code EventValidator.validate}
+ * instead of readTree; (b0) run (b) with stores that do nothing ({@link NoopStores}); (bx) run (b)
+ * with the compact stores proposed in {@code docs/performance.md} ({@link CompactStores}).
+ *
+ * <p>Each run reports wall time and messages per second, and CPU seconds per million messages of
+ * this process (every thread, garbage collection and JIT included), of the consumer's own threads,
+ * and of the broker process; the rounds rotate the order of the runs, so drifting machine load
+ * spreads over all of them. Per round and as medians it prints (b)/(a) for messages per second and
+ * "(a) CPU / (b) CPU" per million messages (above 1 means the pipeline costs less CPU than the bare
+ * loop).
+ *
+ * <pre>
+ * java -cp sdk-benchmarks/target/benchmarks.jar \
+ *     dev.eventcontracts.benchmarks.kafka.KafkaConsumerBenchmark \
+ *     [--messages 1000000] [--rounds 3] [--registry examples/registries/recruiting] \
+ *     [--with-postgres] [--pg-messages 200000] [--runs a,b,b2,c,v,b0,bx] [--warmup 200000] \
+ *     [--max-poll 500] [--bare-commit async|sync] [--in-process-broker] [--broker-heap 1g]
+ * </pre>
+ */
+public final class KafkaConsumerBenchmark {
+  static final String TOPIC = "recruiting-bench";
+  static final int PARTITIONS = 3;
+  static final String BARE_THREAD = "bench-bare-consumer";
+  static final String SDK_THREAD_PREFIX = "event-contracts-kafka-";
+  static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
+  static final Duration RUN_TIMEOUT = Duration.ofMinutes(30);
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final double NANOS = 1e9;
+
+  /** The consumers compared. */
+  enum Variant {
+    A("a", "bare KafkaConsumer + readTree"),
+    B("b", "KafkaEventConsumer, in-memory stores"),
+    B2("b2", "KafkaEventConsumer, in-memory stores, concurrency 2"),
+    C("c", "KafkaEventConsumer, JDBC stores on PostgreSQL"),
+    /** Diagnostic: the bare loop with {@code EventValidator.validate} instead of readTree. */
+    V("v", "bare KafkaConsumer + EventValidator.validate (diagnostic)"),
+    /** Diagnostic: the pipeline with stores that do nothing, to separate their cost. */
+    B0("b0", "KafkaEventConsumer, no-op stores (diagnostic)"),
+    /** The proposed fix, prototyped here: in-memory stores on primitive fingerprint tables. */
+    BX("bx", "KafkaEventConsumer, compact in-memory stores (prototype)");
+
+    final String label;
+    final String description;
+
+    Variant(String label, String description) {
+      this.label = label;
+      this.description = description;
+    }
+
+    static Variant of(String label) {
+      for (Variant v : values()) {
+        if (v.label.equalsIgnoreCase(label.strip())) {
+          return v;
+        }
+      }
+      throw new IllegalArgumentException(
+          "unknown run '" + label + "': use a, b, b2, c, v, b0 or bx");
+    }
+  }
+
+  /** Command-line options. */
+  record Options(
+      int messages,
+      int rounds,
+      Path registry,
+      boolean withPostgres,
+      int pgMessages,
+      List<Variant> runs,
+      int warmup,
+      int maxPoll,
+      boolean bareCommitSync,
+      boolean inProcessBroker,
+      String brokerHeap) {
+
+    static Options parse(String[] args) {
+      int messages = 1_000_000;
+      int rounds = 3;
+      Path registry = null;
+      boolean withPostgres = false;
+      int pgMessages = -1;
+      String runs = null;
+      int warmup = 200_000;
+      int maxPoll = 500;
+      boolean bareCommitSync = false;
+      boolean inProcessBroker = false;
+      String brokerHeap = "1g";
+      for (int i = 0; i < args.length; i++) {
+        String arg = args[i];
+        switch (arg) {
+          case "--messages" -> messages = Integer.parseInt(value(args, ++i, arg));
+          case "--rounds" -> rounds = Integer.parseInt(value(args, ++i, arg));
+          case "--registry" -> registry = Path.of(value(args, ++i, arg));
+          case "--with-postgres" -> withPostgres = true;
+          case "--pg-messages" -> pgMessages = Integer.parseInt(value(args, ++i, arg));
+          case "--runs" -> runs = value(args, ++i, arg);
+          case "--warmup" -> warmup = Integer.parseInt(value(args, ++i, arg));
+          case "--max-poll" -> maxPoll = Integer.parseInt(value(args, ++i, arg));
+          case "--bare-commit" -> {
+            String mode = value(args, ++i, arg);
+            if (!mode.equals("sync") && !mode.equals("async")) {
+              throw new IllegalArgumentException("--bare-commit takes sync or async");
+            }
+            bareCommitSync = mode.equals("sync");
+          }
+          case "--in-process-broker" -> inProcessBroker = true;
+          case "--broker-heap" -> brokerHeap = value(args, ++i, arg);
+          case "--help", "-h" -> {
+            System.out.println(
+                "options: --messages N --rounds N --registry DIR --with-postgres --pg-messages N"
+                    + " --runs a,b,b2,c --warmup N --max-poll N --bare-commit async|sync"
+                    + " --in-process-broker --broker-heap SIZE");
+            System.exit(0);
+          }
+          default -> throw new IllegalArgumentException("unknown option " + arg);
+        }
+      }
+      List<Variant> selected = new ArrayList<>();
+      if (runs == null) {
+        selected.addAll(List.of(Variant.A, Variant.B, Variant.B2));
+        if (withPostgres) {
+          selected.add(Variant.C);
+        }
+      } else {
+        for (String label : runs.split(",")) {
+          selected.add(Variant.of(label));
+        }
+      }
+      if (selected.contains(Variant.C)) {
+        withPostgres = true;
+      }
+      if (pgMessages < 0) {
+        pgMessages = Math.min(messages, 200_000);
+      }
+      if (messages < 1 || rounds < 1 || maxPoll < 1 || pgMessages < 1 || warmup < 0) {
+        throw new IllegalArgumentException("counts must be positive");
+      }
+      return new Options(
+          messages,
+          rounds,
+          registry,
+          withPostgres,
+          Math.min(pgMessages, messages),
+          List.copyOf(new LinkedHashSet<>(selected)),
+          Math.min(warmup, messages),
+          maxPoll,
+          bareCommitSync,
+          inProcessBroker,
+          brokerHeap);
+    }
+
+    private static String value(String[] args, int i, String option) {
+      if (i >= args.length) {
+        throw new IllegalArgumentException(option + " needs a value");
+      }
+      return args[i];
+    }
+
+    int target(Variant v) {
+      return v == Variant.C ? pgMessages : messages;
+    }
+  }
+
+  /** What one run measured. */
+  record Result(
+      int round,
+      Variant variant,
+      long messages,
+      long wallNanos,
+      long toFirstNanos,
+      long processCpuNanos,
+      long loopCpuNanos,
+      long otherJavaCpuNanos,
+      long loopAllocatedBytes,
+      long gcCount,
+      long gcMillis,
+      long brokerCpuNanos,
+      String load,
+      String outcomes) {
+
+    double perSecond() {
+      return messages * NANOS / wallNanos;
+    }
+
+    double steadyPerSecond() {
+      return messages * NANOS / Math.max(1, wallNanos - toFirstNanos);
+    }
+
+    /** CPU seconds per million messages. */
+    double perMillion(long nanos) {
+      return nanos < 0 ? Double.NaN : nanos / NANOS / (messages / 1e6);
+    }
+
+    double processCpuPerMillion() {
+      return perMillion(processCpuNanos);
+    }
+
+    double loopCpuPerMillion() {
+      return perMillion(loopCpuNanos);
+    }
+
+    double vmCpuPerMillion() {
+      return perMillion(Math.max(0, processCpuNanos - loopCpuNanos - otherJavaCpuNanos));
+    }
+
+    double otherJavaCpuPerMillion() {
+      return perMillion(otherJavaCpuNanos);
+    }
+
+    double brokerCpuPerMillion() {
+      return perMillion(brokerCpuNanos);
+    }
+
+    double allocatedPerMessage() {
+      return (double) loopAllocatedBytes / messages;
+    }
+  }
+
+  private final Options options;
+  private final ContractRegistry registry;
+  private final BrokerProcess broker;
+  private final HikariDataSource dataSource;
+  private int groups;
+
+  private KafkaConsumerBenchmark(
+      Options options,
+      ContractRegistry registry,
+      BrokerProcess broker,
+      HikariDataSource dataSource) {
+    this.options = options;
+    this.registry = registry;
+    this.broker = broker;
+    this.dataSource = dataSource;
+  }
+
+  /** Runs the benchmark; see the class comment for the options. */
+  public static void main(String[] args) throws Exception {
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
+    Options options = Options.parse(args);
+    String loadBefore = Snapshot.loadAverage();
+    System.out.printf(
+        Locale.ROOT,
+        "# Kafka consumer benchmark, %s%n# load average before: %s%n# %d CPUs, %s %s, max heap"
+            + " %d MiB, input arguments %s%n# options: %s%n",
+        Instant.now(),
+        loadBefore,
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.version"),
+        Runtime.getRuntime().maxMemory() >> 20,
+        ManagementFactory.getRuntimeMXBean().getInputArguments(),
+        options);
+
+    ContractRegistry registry =
+        options.registry() == null
+            ? Registries.recruiting()
+            : ContractRegistry.load(options.registry());
+    checkInput(registry, 20_000);
+
+    long t0 = System.nanoTime();
+    BrokerProcess broker =
+        options.inProcessBroker()
+            ? BrokerProcess.inProcess()
+            : BrokerProcess.separate(options.brokerHeap());
+    System.out.printf(
+        Locale.ROOT,
+        "# broker at %s, %s, started in %.1f s%n",
+        broker.bootstrapServers(),
+        broker.describe(),
+        (System.nanoTime() - t0) / NANOS);
+    PostgresServer postgres = null;
+    HikariDataSource dataSource = null;
+    try {
+      produce(broker.bootstrapServers(), options.messages());
+      if (options.withPostgres()) {
+        t0 = System.nanoTime();
+        postgres = PostgresServer.start();
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(postgres.jdbcUrl());
+        config.setUsername(postgres.user());
+        config.setPassword(postgres.password());
+        config.setMaximumPoolSize(4);
+        config.setPoolName("kafka-bench");
+        dataSource = new HikariDataSource(config);
+        System.out.printf(
+            Locale.ROOT,
+            "# PostgreSQL at %s, started in %.1f s, %s%n",
+            postgres.jdbcUrl(),
+            (System.nanoTime() - t0) / NANOS,
+            postgresSettings(dataSource));
+      }
+      KafkaConsumerBenchmark benchmark =
+          new KafkaConsumerBenchmark(options, registry, broker, dataSource);
+      benchmark.run();
+    } finally {
+      if (dataSource != null) {
+        dataSource.close();
+      }
+      if (postgres != null) {
+        postgres.close();
+      }
+      broker.close();
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%n# load average before: %s%n# load average after:  %s%n",
+        loadBefore,
+        Snapshot.loadAverage());
+    System.exit(0); // the Kafka clients' and Hikari's leftover daemon threads must not hold us
+  }
+
+  private void run() throws Exception {
+    List<Variant> runs = options.runs();
+    if (options.warmup() > 0) {
+      System.out.printf(
+          Locale.ROOT,
+          "%n## warm-up (%d messages per run, not counted)%n%s%n",
+          options.warmup(),
+          header());
+      for (Variant v : runs) {
+        settle();
+        System.out.println(row(run(v, 0, Math.min(options.warmup(), options.target(v)))));
+      }
+    }
+    System.out.printf(Locale.ROOT, "%n## measured runs (order rotates per round)%n%s%n", header());
+    List<Result> results = new ArrayList<>();
+    for (int round = 1; round <= options.rounds(); round++) {
+      for (int k = 0; k < runs.size(); k++) {
+        Variant v = runs.get((k + round - 1) % runs.size());
+        settle();
+        Result r = run(v, round, options.target(v));
+        results.add(r);
+        System.out.println(row(r));
+      }
+    }
+    summarize(results);
+  }
+
+  // ---------------------------------------------------------------- runs
+
+  private Result run(Variant v, int round, int target) throws Exception {
+    return switch (v) {
+      case A -> runBare(Variant.A, round, target);
+      case V -> runBare(Variant.V, round, target);
+      case B -> runSdk(v, round, target, 1, DedupStore.inMemory(), EntityVersionStore.inMemory());
+      case B2 -> runSdk(v, round, target, 2, DedupStore.inMemory(), EntityVersionStore.inMemory());
+      case C -> runSdk(v, round, target, 1, jdbcDedup(round), jdbcVersions(round));
+      case B0 -> runSdk(v, round, target, 1, NoopStores.dedup(), NoopStores.versions());
+      case BX ->
+          runSdk(
+              v,
+              round,
+              target,
+              1,
+              CompactStores.dedup(1_000_000, java.time.Clock.systemUTC()),
+              CompactStores.versions());
+    };
+  }
+
+  private Map<String, Object> consumerProperties(String group) {
+    Map<String, Object> p = new HashMap<>();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, group);
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, options.maxPoll());
+    return p;
+  }
+
+  private String newGroup(Variant v, int round) {
+    return "bench-" + v.label + "-r" + round + "-" + (++groups) + "-" + System.nanoTime();
+  }
+
+  /**
+   * (a): poll, readTree every value, read one field, commit after each poll; (v): the same with
+   * {@code EventValidator.validate} (envelope, contract, schema) instead of readTree.
+   */
+  private Result runBare(Variant v, int round, int target) throws Exception {
+    Map<String, Object> properties = consumerProperties(newGroup(v, round));
+    EventValidator validator = v == Variant.V ? EventValidator.of(registry) : null;
+    CountDownLatch reached = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicLong first = new AtomicLong();
+    AtomicLong consumed = new AtomicLong();
+    AtomicLong blackhole = new AtomicLong();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    boolean sync = options.bareCommitSync();
+    Thread thread =
+        new Thread(
+            () -> {
+              try (KafkaConsumer<byte[], byte[]> consumer =
+                  new KafkaConsumer<>(
+                      properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                consumer.subscribe(List.of(TOPIC));
+                long count = 0;
+                long sink = 0;
+                while (count < target) {
+                  ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+                  if (records.isEmpty()) {
+                    continue;
+                  }
+                  if (count == 0) {
+                    first.set(System.nanoTime());
+                  }
+                  for (ConsumerRecord<byte[], byte[]> record : records) {
+                    if (validator == null) {
+                      JsonNode document = MAPPER.readTree(record.value());
+                      sink += document.path("event_name").asText().length();
+                    } else {
+                      ValidationReport report =
+                          validator.validate(InboundMessage.of(record.value()));
+                      sink += report.status() == ValidationStatus.VALID ? 1 : 1_000_000_000L;
+                    }
+                    count++;
+                  }
+                  if (sync) {
+                    consumer.commitSync();
+                  } else {
+                    consumer.commitAsync();
+                  }
+                }
+                consumed.set(count);
+                blackhole.set(sink);
+                reached.countDown();
+                release.await();
+                consumer.commitSync();
+              } catch (IOException | RuntimeException | InterruptedException e) {
+                failure.set(e);
+                reached.countDown();
+              }
+            },
+            BARE_THREAD);
+    Snapshot start = Snapshot.take(broker);
+    String load = load1();
+    thread.start();
+    if (!reached.await(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("the bare consumer did not finish within " + RUN_TIMEOUT);
+    }
+    Snapshot end = Snapshot.take(broker);
+    release.countDown();
+    thread.join();
+    if (failure.get() != null) {
+      throw new IllegalStateException("the bare consumer failed", failure.get());
+    }
+    if (blackhole.get() == 0) {
+      throw new IllegalStateException("nothing parsed");
+    }
+    return result(
+        round,
+        v,
+        consumed.get(),
+        start,
+        end,
+        first.get(),
+        BARE_THREAD::equals,
+        load,
+        validator == null
+            ? "parsed=" + consumed.get()
+            : "valid=" + (consumed.get() - blackhole.get() / 1_000_000_000L));
+  }
+
+  /** (b), (b2), (c): KafkaEventConsumer with the pipeline and a no-op handler. */
+  private Result runSdk(
+      Variant v,
+      int round,
+      int target,
+      int concurrency,
+      DedupStore dedup,
+      EntityVersionStore versions)
+      throws Exception {
+    InMemoryDeadLetterSink deadLetters = DeadLetterSink.inMemory();
+    EventPipeline.Builder builder =
+        EventPipeline.builder(registry)
+            .dedupStore(dedup)
+            .entityVersionStore(versions)
+            .deadLetterSink(deadLetters);
+    Set<String> names = new LinkedHashSet<>();
+    for (EventContract contract : registry.contracts()) {
+      names.add(contract.name());
+    }
+    for (String name : names) {
+      builder.handler(HandlerBinding.ofJson(name, (payload, context) -> {}));
+    }
+    EventPipeline pipeline = builder.build();
+    AtomicLong finals = new AtomicLong();
+    AtomicLong retries = new AtomicLong();
+    AtomicLong first = new AtomicLong();
+    AtomicLongArray outcomes = new AtomicLongArray(Outcome.values().length);
+    AtomicLong onWorkers = new AtomicLong();
+    CountDownLatch reached = new CountDownLatch(1);
+    KafkaEventConsumer consumer =
+        KafkaEventConsumer.builder(pipeline)
+            .consumerProperties(consumerProperties(newGroup(v, round)))
+            .topics(TOPIC)
+            .maxBatch(options.maxPoll())
+            .concurrency(concurrency)
+            .pollTimeout(POLL_TIMEOUT)
+            .onResult(
+                (ProcessingResult result) -> {
+                  if (!result.acknowledged()) {
+                    retries.incrementAndGet();
+                    return;
+                  }
+                  long n = finals.incrementAndGet();
+                  if (n <= target) { // results after the target come in until close() stops
+                    outcomes.incrementAndGet(result.outcome().ordinal());
+                    if (concurrency > 1 && Thread.currentThread().getName().contains("-worker-")) {
+                      onWorkers.incrementAndGet();
+                    }
+                  }
+                  if (n == 1) {
+                    first.set(System.nanoTime());
+                  }
+                  if (n == target) {
+                    reached.countDown();
+                  }
+                })
+            .build();
+    Snapshot start = Snapshot.take(broker);
+    String load = load1();
+    consumer.start();
+    long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+    while (!reached.await(1, TimeUnit.SECONDS)) {
+      if (consumer.failure().isPresent()) {
+        throw new IllegalStateException("the consumer failed", consumer.failure().get());
+      }
+      if (System.nanoTime() - deadline > 0) {
+        consumer.close();
+        throw new IllegalStateException(
+            v.label + " did not finish within " + RUN_TIMEOUT + ": " + finals.get() + " results");
+      }
+    }
+    Snapshot end = Snapshot.take(broker);
+    consumer.close();
+    Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
+    for (Outcome o : Outcome.values()) {
+      if (outcomes.get(o.ordinal()) > 0) {
+        counts.put(o, outcomes.get(o.ordinal()));
+      }
+    }
+    String summary =
+        counts
+            + (concurrency > 1
+                ? String.format(
+                    Locale.ROOT, " on-worker-threads=%.0f%%", 100.0 * onWorkers.get() / target)
+                : "")
+            + (retries.get() > 0 ? " retries=" + retries.get() : "")
+            + (deadLetters.deadLetters().isEmpty()
+                ? ""
+                : " dead-letters=" + deadLetters.deadLetters().size());
+    return result(
+        round,
+        v,
+        target,
+        start,
+        end,
+        first.get(),
+        name -> name.startsWith(SDK_THREAD_PREFIX),
+        load,
+        summary);
+  }
+
+  private static Result result(
+      int round,
+      Variant v,
+      long messages,
+      Snapshot start,
+      Snapshot end,
+      long firstNanos,
+      Predicate<String> loopThreads,
+      String load,
+      String outcomes) {
+    long loopCpu = Snapshot.threadCpu(start, end, loopThreads);
+    long allJavaCpu = Snapshot.threadCpu(start, end, name -> true);
+    return new Result(
+        round,
+        v,
+        messages,
+        end.wallNanos - start.wallNanos,
+        firstNanos == 0 ? 0 : firstNanos - start.wallNanos,
+        end.processCpuNanos - start.processCpuNanos,
+        loopCpu,
+        allJavaCpu - loopCpu,
+        Snapshot.threadAllocated(start, end, loopThreads),
+        end.gcCount - start.gcCount,
+        end.gcMillis - start.gcMillis,
+        start.brokerCpuNanos < 0 ? -1 : end.brokerCpuNanos - start.brokerCpuNanos,
+        load,
+        outcomes);
+  }
+
+  private JdbcDedupStore jdbcDedup(int round) throws SQLException {
+    String table = "kbench_dedup_r" + round;
+    dropTable(table);
+    JdbcDedupStore store =
+        JdbcDedupStore.builder(dataSource).dialect(JdbcDialect.POSTGRESQL).table(table).build();
+    store.createSchema();
+    return store;
+  }
+
+  private JdbcEntityVersionStore jdbcVersions(int round) throws SQLException {
+    String table = "kbench_position_r" + round;
+    dropTable(table);
+    JdbcEntityVersionStore store =
+        JdbcEntityVersionStore.builder(dataSource)
+            .dialect(JdbcDialect.POSTGRESQL)
+            .table(table)
+            .build();
+    store.createSchema();
+    return store;
+  }
+
+  private void dropTable(String table) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("DROP TABLE IF EXISTS " + table);
+    }
+  }
+
+  private static String postgresSettings(HikariDataSource dataSource) throws SQLException {
+    StringBuilder out = new StringBuilder();
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
+      for (String setting : List.of("server_version", "synchronous_commit", "fsync")) {
+        try (ResultSet rows = statement.executeQuery("SHOW " + setting)) {
+          rows.next();
+          out.append(out.length() == 0 ? "" : ", ").append(setting).append('=');
+          out.append(rows.getString(1));
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  /** Lets the previous run's garbage go and its clients' sockets close before the next run. */
+  private static void settle() throws InterruptedException {
+    System.gc();
+    Thread.sleep(500);
+    System.gc();
+    Thread.sleep(1_500);
+  }
+
+  private static String load1() {
+    String load = Snapshot.loadAverage();
+    int space = load.indexOf(' ');
+    return space < 0 ? load : load.substring(0, space);
+  }
+
+  // ---------------------------------------------------------------- input
+
+  /** Fails fast unless the first {@code count} messages are valid against the registry. */
+  private static void checkInput(ContractRegistry registry, int count) {
+    EventValidator validator = EventValidator.of(registry);
+    SeedMessages messages = new SeedMessages();
+    for (int i = 0; i < count; i++) {
+      ValidationReport report = validator.validate(InboundMessage.of(messages.next().value()));
+      if (report.status() != ValidationStatus.VALID) {
+        throw new IllegalStateException(
+            "seed message " + i + " is " + report.status() + ": " + report.violations());
+      }
+    }
+  }
+
+  /** Creates the topic and writes {@code count} messages to it, once. */
+  private static void produce(String bootstrap, int count) throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      admin
+          .createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1)))
+          .all()
+          .get(60, TimeUnit.SECONDS);
+    }
+    Map<String, Object> p = new HashMap<>();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.ACKS_CONFIG, "1");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    SeedMessages messages = new SeedMessages();
+    long bytes = 0;
+    long t0 = System.nanoTime();
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < count && failure.get() == null; i++) {
+        SeedMessages.Message m = messages.next();
+        bytes += m.value().length;
+        producer.send(
+            new ProducerRecord<>(TOPIC, m.key(), m.value()),
+            (metadata, e) -> {
+              if (e != null) {
+                failure.compareAndSet(null, e);
+              }
+            });
+      }
+      producer.flush();
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("producing failed", failure.get());
+    }
+    double seconds = (System.nanoTime() - t0) / NANOS;
+    long stored = 0;
+    List<Long> ends = new ArrayList<>();
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (int i = 0; i < PARTITIONS; i++) {
+        latest.put(new TopicPartition(TOPIC, i), OffsetSpec.latest());
+      }
+      var offsets = admin.listOffsets(latest).all().get(60, TimeUnit.SECONDS);
+      for (int i = 0; i < PARTITIONS; i++) {
+        long end = offsets.get(new TopicPartition(TOPIC, i)).offset();
+        ends.add(end);
+        stored += end;
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "# produced %d messages (avg %.0f bytes, %.0f%% profile.updated) to %s (%d partitions:"
+            + " %s) in %.1f s, %.0f msg/s (generation included)%n",
+        count,
+        (double) bytes / count,
+        100.0 - 100.0 / SeedMessages.OTHER_EVERY,
+        TOPIC,
+        PARTITIONS,
+        ends,
+        seconds,
+        count / seconds);
+    if (stored != count) {
+      throw new IllegalStateException("the topic holds " + stored + " messages, not " + count);
+    }
+  }
+
+  // ---------------------------------------------------------------- report
+
+  private static String header() {
+    return "| round | run | messages | wall s | msg/s | msg/s after 1st | 1st record s"
+        + " | load1 | proc CPU s/M | consumer thr s/M | other Java s/M | GC+JIT+VM s/M"
+        + " | alloc B/msg | GCs | GC ms | broker CPU s/M | outcomes |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+  }
+
+  private static String row(Result r) {
+    return String.format(
+        Locale.ROOT,
+        "| %s | %s | %d | %.2f | %.0f | %.0f | %.2f | %s | %.2f | %.2f | %.2f | %.2f | %.0f | %d"
+            + " | %d | %s | %s |",
+        r.round() == 0 ? "warm-up" : String.valueOf(r.round()),
+        r.variant().label,
+        r.messages(),
+        r.wallNanos() / NANOS,
+        r.perSecond(),
+        r.steadyPerSecond(),
+        r.toFirstNanos() / NANOS,
+        r.load(),
+        r.processCpuPerMillion(),
+        r.loopCpuPerMillion(),
+        r.otherJavaCpuPerMillion(),
+        r.vmCpuPerMillion(),
+        r.allocatedPerMessage(),
+        r.gcCount(),
+        r.gcMillis(),
+        Double.isNaN(r.brokerCpuPerMillion())
+            ? "in-process"
+            : String.format(Locale.ROOT, "%.2f", r.brokerCpuPerMillion()),
+        r.outcomes());
+  }
+
+  private void summarize(List<Result> results) {
+    Map<Variant, List<Result>> byVariant = new EnumMap<>(Variant.class);
+    for (Result r : results) {
+      byVariant.computeIfAbsent(r.variant(), k -> new ArrayList<>()).add(r);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%n## medians over %d rounds%n| run | what | msg/s | proc CPU s/M | consumer thr s/M"
+            + " | GC+JIT+VM s/M | alloc B/msg | broker CPU s/M |%n"
+            + "|---|---|---|---|---|---|---|---|%n",
+        options.rounds());
+    for (Map.Entry<Variant, List<Result>> e : byVariant.entrySet()) {
+      List<Result> rs = e.getValue();
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.0f | %.2f |%n",
+          e.getKey().label,
+          e.getKey().description
+              + (e.getKey() == Variant.C ? " (" + options.pgMessages() + " messages)" : ""),
+          median(rs, Result::perSecond),
+          median(rs, Result::processCpuPerMillion),
+          median(rs, Result::loopCpuPerMillion),
+          median(rs, Result::vmCpuPerMillion),
+          median(rs, Result::allocatedPerMessage),
+          median(rs, Result::brokerCpuPerMillion));
+    }
+    List<Result> bare = byVariant.get(Variant.A);
+    if (bare == null) {
+      return;
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%n## ratios to (a), per round and median of the per-round ratios%n"
+            + "(x)/(a) msg/s: above 1 is faster than the bare loop."
+            + " (a) CPU / (x) CPU per million messages: above 1 means (x) spends less CPU per"
+            + " message than the bare loop; 0.5 means twice as much.%n"
+            + "| run | ratio | %s | median | target |%n|---|---|%s---|---|%n",
+        String.join(" | ", roundLabels()),
+        "---|".repeat(options.rounds()));
+    for (Map.Entry<Variant, List<Result>> e : byVariant.entrySet()) {
+      if (e.getKey() == Variant.A) {
+        continue;
+      }
+      ratioRow(e.getKey(), "msg/s (x)/(a)", bare, e.getValue(), Result::perSecond, false, "≥ 0.6");
+      ratioRow(
+          e.getKey(),
+          "process CPU (a)/(x)",
+          bare,
+          e.getValue(),
+          Result::processCpuPerMillion,
+          true,
+          "");
+      ratioRow(
+          e.getKey(),
+          "consumer-thread CPU (a)/(x)",
+          bare,
+          e.getValue(),
+          Result::loopCpuPerMillion,
+          true,
+          "");
+    }
+  }
+
+  private List<String> roundLabels() {
+    List<String> labels = new ArrayList<>();
+    for (int round = 1; round <= options.rounds(); round++) {
+      labels.add("round " + round);
+    }
+    return labels;
+  }
+
+  private void ratioRow(
+      Variant v,
+      String what,
+      List<Result> bare,
+      List<Result> other,
+      ToDoubleFunction<Result> metric,
+      boolean inverse,
+      String target) {
+    List<String> cells = new ArrayList<>();
+    double[] ratios = new double[options.rounds()];
+    int n = 0;
+    for (int round = 1; round <= options.rounds(); round++) {
+      Result a = find(bare, round);
+      Result x = find(other, round);
+      if (a == null || x == null) {
+        cells.add("-");
+        continue;
+      }
+      double ratio =
+          inverse
+              ? metric.applyAsDouble(a) / metric.applyAsDouble(x)
+              : metric.applyAsDouble(x) / metric.applyAsDouble(a);
+      ratios[n++] = ratio;
+      cells.add(String.format(Locale.ROOT, "%.2f", ratio));
+    }
+    double median = median(Arrays.copyOf(ratios, n));
+    System.out.printf(
+        Locale.ROOT,
+        "| %s | %s | %s | %.2f%s | %s |%n",
+        v.label,
+        what,
+        String.join(" | ", cells),
+        median,
+        target.isEmpty() ? "" : (median >= 0.6 ? " (met)" : " (missed)"),
+        target);
+  }
+
+  private static Result find(List<Result> results, int round) {
+    for (Result r : results) {
+      if (r.round() == round) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  private static double median(List<Result> results, ToDoubleFunction<Result> metric) {
+    double[] values = new double[results.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = metric.applyAsDouble(results.get(i));
+    }
+    return median(values);
+  }
+
+  private static double median(double[] values) {
+    if (values.length == 0) {
+      return Double.NaN;
+    }
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int mid = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  }
+}
