@@ -2,13 +2,15 @@ package dev.eventcontracts.dedup;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentMap;
 
-/** Caffeine-backed {@link DedupStore}; entries expire at their lease or retention end. */
+/**
+ * Caffeine-backed {@link DedupStore}, bounded in size; an entry counts until its lease or retention
+ * ends, checked on every claim.
+ */
 final class InMemoryDedupStore implements DedupStore {
 
   /** One key's record: who holds it, whether it is done, and until when it counts. */
@@ -19,36 +21,15 @@ final class InMemoryDedupStore implements DedupStore {
 
   InMemoryDedupStore(long maximumKeys, Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    // Size-bounded only: every read checks an entry's own deadline, so expired entries are never
+    // trusted; Caffeine's per-entry expiry (a timer wheel) cost more than the whole claim here.
     Cache<String, Entry> cache =
         Caffeine.newBuilder()
+            .initialCapacity((int) Math.min(maximumKeys, 1 << 16))
             .maximumSize(maximumKeys)
             .executor(Runnable::run)
-            .ticker(() -> clock.millis() * 1_000_000L)
-            .expireAfter(
-                new Expiry<String, Entry>() {
-                  @Override
-                  public long expireAfterCreate(String key, Entry value, long currentTime) {
-                    return nanosLeft(value);
-                  }
-
-                  @Override
-                  public long expireAfterUpdate(
-                      String key, Entry value, long currentTime, long currentDuration) {
-                    return nanosLeft(value);
-                  }
-
-                  @Override
-                  public long expireAfterRead(
-                      String key, Entry value, long currentTime, long currentDuration) {
-                    return currentDuration;
-                  }
-                })
             .build();
     this.entries = cache.asMap();
-  }
-
-  private long nanosLeft(Entry entry) {
-    return Math.max(0, entry.untilMillis - clock.millis()) * 1_000_000L;
   }
 
   @Override

@@ -45,6 +45,21 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
   private final Set<EnvelopeField> required;
   private final EnumMap<EnvelopeField, String> defaults;
   private final EnumMap<EnvelopeField, Check> checks;
+  // map() walks these arrays: iterating the EnumMaps allocates an entry per field per event
+  private final EnvelopeField[] planFields;
+  private final Locator[][] planLocators;
+  private final Check[] planChecks;
+  private final EnvelopeField[] defaultFields;
+  private final String[] defaultValues;
+  private final int requiredMask;
+  // single pass: every top-level name any locator reads gets a slot; an open-addressing table
+  // keyed by the name's hash finds the slot of a document property (identity first: Jackson interns
+  // property names, and so do the locators)
+  private final String[] slotNames;
+  private final String[] tableKeys;
+  private final int[] tableSlots;
+  private final int tableMask;
+  private final boolean onlyTopLevel;
 
   private JsonEnvelopeFormat(Builder b) {
     this.name = b.name;
@@ -55,6 +70,78 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
         EnumSet.copyOf(b.required.isEmpty() ? EnumSet.of(EnvelopeField.EVENT_NAME) : b.required);
     this.defaults = new EnumMap<>(b.defaults);
     this.checks = new EnumMap<>(b.checks);
+    this.planFields = fields.keySet().toArray(EnvelopeField[]::new);
+    this.planLocators = new Locator[planFields.length][];
+    this.planChecks = new Check[planFields.length];
+    for (int i = 0; i < planFields.length; i++) {
+      planLocators[i] = fields.get(planFields[i]);
+      planChecks[i] = checks.get(planFields[i]);
+    }
+    this.defaultFields = defaults.keySet().toArray(EnvelopeField[]::new);
+    this.defaultValues = defaults.values().toArray(String[]::new);
+    int mask = 0;
+    for (EnvelopeField field : required) {
+      mask |= 1 << field.ordinal();
+    }
+    this.requiredMask = mask;
+    java.util.LinkedHashMap<String, Integer> slots = new java.util.LinkedHashMap<>();
+    boolean top = true;
+    List<Locator> all = new ArrayList<>(List.of(detect));
+    for (Locator[] ls : planLocators) {
+      all.addAll(List.of(ls));
+    }
+    for (Locator l : all) {
+      if (l.topLevel == null) {
+        top = false;
+      } else {
+        l.slot = slots.computeIfAbsent(l.topLevel, k -> slots.size());
+      }
+    }
+    this.onlyTopLevel = top;
+    this.slotNames = slots.keySet().toArray(String[]::new);
+    int size = Integer.highestOneBit(Math.max(4, slotNames.length * 4) - 1) << 1;
+    this.tableKeys = new String[size];
+    this.tableSlots = new int[size];
+    this.tableMask = size - 1;
+    for (int i = 0; i < slotNames.length; i++) {
+      int h = spread(slotNames[i].hashCode()) & tableMask;
+      while (tableKeys[h] != null) {
+        h = (h + 1) & tableMask;
+      }
+      tableKeys[h] = slotNames[i];
+      tableSlots[h] = i;
+    }
+  }
+
+  private static int spread(int h) {
+    return h ^ (h >>> 16);
+  }
+
+  private int slotOf(String key) {
+    int h = spread(key.hashCode()) & tableMask;
+    String k;
+    while ((k = tableKeys[h]) != null) {
+      if (k == key || k.equals(key)) {
+        return tableSlots[h];
+      }
+      h = (h + 1) & tableMask;
+    }
+    return -1;
+  }
+
+  /** One walk over the document's properties; null when some locator is not top-level. */
+  private JsonNode[] scan(JsonNode document) {
+    if (!onlyTopLevel) {
+      return null;
+    }
+    JsonNode[] found = new JsonNode[slotNames.length];
+    for (Map.Entry<String, JsonNode> e : document.properties()) {
+      int slot = slotOf(e.getKey());
+      if (slot >= 0) {
+        found[slot] = e.getValue();
+      }
+    }
+    return found;
   }
 
   /** Starts a description of a format called {@code name}. */
@@ -181,17 +268,19 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
         Envelope.builder(name).document(document).attributes(message.attributes());
     List<Violation> violations = null;
     int present = 0;
-    for (Map.Entry<EnvelopeField, Locator[]> entry : fields.entrySet()) {
-      EnvelopeField field = entry.getKey();
-      for (Locator locator : entry.getValue()) {
-        JsonNode value = locator.find(document);
+    JsonNode[] found = scan(document);
+    for (int i = 0; i < planFields.length; i++) {
+      EnvelopeField field = planFields[i];
+      for (Locator locator : planLocators[i]) {
+        JsonNode value =
+            found != null ? Locator.present(found[locator.slot]) : locator.find(document);
         if (value == null) {
           continue;
         }
         if (field == EnvelopeField.PAYLOAD) {
           out.payload(value, locator.pointer);
         } else {
-          Violation problem = set(out, field, value, locator.pointer);
+          Violation problem = set(out, field, planChecks[i], value, locator.pointer);
           if (problem != null) {
             violations = add(violations, problem);
           }
@@ -200,29 +289,32 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
         break;
       }
     }
-    for (Map.Entry<EnvelopeField, String> entry : defaults.entrySet()) {
-      if ((present & (1 << entry.getKey().ordinal())) == 0) {
-        out.field(entry.getKey(), entry.getValue());
-        present |= 1 << entry.getKey().ordinal();
+    for (int i = 0; i < defaultFields.length; i++) {
+      int bit = 1 << defaultFields[i].ordinal();
+      if ((present & bit) == 0) {
+        out.field(defaultFields[i], defaultValues[i]);
+        present |= bit;
       }
     }
-    for (EnvelopeField field : required) {
-      if ((present & (1 << field.ordinal())) == 0) {
-        violations =
-            add(
-                violations,
-                Violation.of(
-                    pointerOf(field),
-                    ViolationCode.REQUIRED,
-                    "envelope field '" + field.key() + "' is required"));
+    if ((requiredMask & ~present) != 0) {
+      for (EnvelopeField field : required) {
+        if ((present & (1 << field.ordinal())) == 0) {
+          violations =
+              add(
+                  violations,
+                  Violation.of(
+                      pointerOf(field),
+                      ViolationCode.REQUIRED,
+                      "envelope field '" + field.key() + "' is required"));
+        }
       }
     }
     return new EnvelopeResult(out.build(), violations == null ? List.of() : violations);
   }
 
   /** Stores a value, or returns the violation that makes it unusable. */
-  private Violation set(Envelope.Builder out, EnvelopeField field, JsonNode value, String pointer) {
-    Check check = checks.get(field);
+  private static Violation set(
+      Envelope.Builder out, EnvelopeField field, Check check, JsonNode value, String pointer) {
     if (value.isTextual()) {
       String text = value.textValue();
       if (check == Check.UUID && !TextFormats.isUuid(text)) {
@@ -276,6 +368,11 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
     final String pointer;
     final String topLevel;
     final JsonPointer compiled;
+    int slot = -1;
+
+    static JsonNode present(JsonNode node) {
+      return node == null || node.isNull() ? null : node;
+    }
 
     Locator(String pointer) {
       if (!pointer.startsWith("/") || pointer.length() < 2) {
@@ -283,7 +380,7 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
       }
       this.pointer = pointer;
       this.compiled = JsonPointer.compile(pointer);
-      this.topLevel = compiled.tail().matches() ? compiled.getMatchingProperty() : null;
+      this.topLevel = compiled.tail().matches() ? compiled.getMatchingProperty().intern() : null;
     }
 
     /** The value, or {@code null} when absent or JSON null. */

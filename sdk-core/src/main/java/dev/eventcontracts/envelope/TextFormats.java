@@ -9,20 +9,29 @@ final class TextFormats {
 
   /** True for {@code 8-4-4-4-12} hexadecimal UUID text. */
   static boolean isUuid(String s) {
-    if (s.length() != 36) {
+    if (s.length() != 36
+        || s.charAt(8) != '-'
+        || s.charAt(13) != '-'
+        || s.charAt(18) != '-'
+        || s.charAt(23) != '-') {
       return false;
     }
-    for (int i = 0; i < 36; i++) {
+    return (notHex(s, 0, 8)
+            | notHex(s, 9, 13)
+            | notHex(s, 14, 18)
+            | notHex(s, 19, 23)
+            | notHex(s, 24, 36))
+        == 0;
+  }
+
+  /** Non-zero when a character in [from, to) is not ASCII hex; no branch depends on the text. */
+  private static int notHex(String s, int from, int to) {
+    int bad = 0;
+    for (int i = from; i < to; i++) {
       char c = s.charAt(i);
-      if (i == 8 || i == 13 || i == 18 || i == 23) {
-        if (c != '-') {
-          return false;
-        }
-      } else if (Character.digit(c, 16) < 0) {
-        return false;
-      }
+      bad |= NOT_HEX[c & 0x7F] | (c >>> 7);
     }
-    return true;
+    return bad;
   }
 
   /**
@@ -78,6 +87,21 @@ final class TextFormats {
         && digits(s, i + 4, i + 6)
         && num(s, i + 1, i + 3) <= 23
         && num(s, i + 4, i + 6) <= 59;
+  }
+
+  // a table, not comparisons: in random UUIDs digit-or-letter is a coin toss per character, and a
+  // branch on it is mispredicted about once every three characters
+  private static final byte[] NOT_HEX = new byte[128];
+
+  static {
+    java.util.Arrays.fill(NOT_HEX, (byte) 1);
+    for (char c = '0'; c <= '9'; c++) {
+      NOT_HEX[c] = 0;
+    }
+    for (char c = 'a'; c <= 'f'; c++) {
+      NOT_HEX[c] = 0;
+      NOT_HEX[c - 32] = 0;
+    }
   }
 
   private static boolean digits(String s, int from, int to) {

@@ -37,6 +37,11 @@ public final class PipelineMetrics {
         new io.micrometer.core.instrument.composite.CompositeMeterRegistry(), false);
   }
 
+  /** False for {@link #disabled()} metrics, so callers can skip work done only for a meter. */
+  public boolean enabled() {
+    return enabled;
+  }
+
   /** The registry meters are recorded on. */
   public MeterRegistry registry() {
     return registry;

@@ -5,7 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** {@link EntityVersionStore} on a concurrent map; unbounded, so one entry per entity. */
 final class InMemoryEntityVersionStore implements EntityVersionStore {
-  private final ConcurrentHashMap<String, Long> positions = new ConcurrentHashMap<>();
+  // starts large: a consumer tracks many entities, and growing the table step by step is costly
+  private final ConcurrentHashMap<String, Long> positions = new ConcurrentHashMap<>(1 << 16);
 
   @Override
   public OptionalLong current(String entity) {

@@ -186,10 +186,12 @@ public final class EventPipeline {
       prepared.add(prepare(message, 1));
     }
     Map<String, ClaimState> claims = Map.of();
-    Map<String, OptionalLong> positions = new HashMap<>();
+    // sized for the batch: growing these maps batch after batch cost more than the claims
+    int capacity = Math.max(16, messages.size() * 2);
+    Map<String, OptionalLong> positions = new HashMap<>(capacity);
     if (transactionalStore == null) {
-      Set<String> keys = new LinkedHashSet<>();
-      Set<String> entities = new LinkedHashSet<>();
+      Set<String> keys = new LinkedHashSet<>(capacity);
+      Set<String> entities = new LinkedHashSet<>(capacity);
       for (Prepared p : prepared) {
         if (p.rejection == null && p.claimsKey()) {
           keys.add(p.key);
@@ -218,10 +220,10 @@ public final class EventPipeline {
       }
     }
     List<ProcessingResult> results = new ArrayList<>(prepared.size());
-    Set<String> used = new HashSet<>();
+    Set<String> used = new HashSet<>(capacity);
     // completions are written in one round trip after the batch; a later message of the batch
     // with an already completed key is a duplicate without asking the store
-    Set<String> completions = new LinkedHashSet<>();
+    Set<String> completions = new LinkedHashSet<>(capacity);
     for (int i = 0; i < prepared.size(); i++) {
       if (i > 0 && stopRequested.getAsBoolean()) {
         releaseAll(claims, prepared, i, used);
@@ -477,8 +479,7 @@ public final class EventPipeline {
       }
     }
     boolean reprocess = p.replay && policy == ReplayPolicy.REPROCESS;
-    Map<String, String> callerMdc = MDC.getCopyOfContextMap();
-    putMdc(envelope);
+    String[] callerMdc = putMdc(envelope);
     try {
       if (transactionalStore != null) {
         return executeInTransaction(p, reprocess);
@@ -557,12 +558,8 @@ public final class EventPipeline {
       }
       return finish(p, Outcome.PROCESSED, null);
     } finally {
-      // restore the caller's context (a transport's own keys) instead of wiping it
-      if (callerMdc == null) {
-        MDC.clear();
-      } else {
-        MDC.setContextMap(callerMdc);
-      }
+      // restore the caller's values of our keys, leaving the rest of its context alone
+      restoreMdc(callerMdc);
     }
   }
 
@@ -762,7 +759,7 @@ public final class EventPipeline {
     metrics.outcome(p.metricEvent(), p.metricVersion(), outcome.name(), p.replay);
     // a replay keeps its original occurred_at (seed 000), so its "lag" is the replay's age: left
     // out, or one replay would swamp the timer that alerts on a consumer falling behind
-    if (outcome == Outcome.PROCESSED && !p.replay) {
+    if (outcome == Outcome.PROCESSED && !p.replay && metrics.enabled()) {
       Instant occurredAt = p.report.envelope().occurredAt();
       if (occurredAt != null) {
         metrics.lag(p.eventName(), Duration.between(occurredAt, clock.instant()));
@@ -796,14 +793,33 @@ public final class EventPipeline {
         deadLetter);
   }
 
-  private static void putMdc(Envelope envelope) {
-    MDC.put("event_id", String.valueOf(envelope.eventId()));
-    MDC.put("event_name", envelope.eventName());
-    if (envelope.traceId() != null) {
-      MDC.put("trace_id", envelope.traceId());
+  private static final String[] MDC_KEYS = {"event_id", "event_name", "trace_id", "correlation_id"};
+
+  /** Puts the event's MDC keys and returns the values they replaced. */
+  private static String[] putMdc(Envelope envelope) {
+    String[] values = {
+      String.valueOf(envelope.eventId()),
+      envelope.eventName(),
+      envelope.traceId(),
+      envelope.correlationId()
+    };
+    String[] previous = new String[MDC_KEYS.length];
+    for (int i = 0; i < MDC_KEYS.length; i++) {
+      previous[i] = MDC.get(MDC_KEYS[i]);
+      if (values[i] != null) {
+        MDC.put(MDC_KEYS[i], values[i]);
+      }
     }
-    if (envelope.correlationId() != null) {
-      MDC.put("correlation_id", envelope.correlationId());
+    return previous;
+  }
+
+  private static void restoreMdc(String[] previous) {
+    for (int i = 0; i < MDC_KEYS.length; i++) {
+      if (previous[i] == null) {
+        MDC.remove(MDC_KEYS[i]);
+      } else {
+        MDC.put(MDC_KEYS[i], previous[i]);
+      }
     }
   }
 
