@@ -1,24 +1,23 @@
 package dev.eventcontracts.kafka;
 
-import dev.eventcontracts.envelope.InboundMessage;
+import dev.eventcontracts.kafka.RecordProcessor.Attempt;
+import dev.eventcontracts.kafka.RecordProcessor.PartitionOutcome;
 import dev.eventcontracts.pipeline.EventPipeline;
 import dev.eventcontracts.pipeline.ProcessingResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,10 +26,8 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -54,15 +51,22 @@ import org.slf4j.LoggerFactory;
  * consumer.close(); // finishes the record in progress, commits, leaves the group
  * }</pre>
  *
- * <p>Per poll, the records of each partition go to {@link EventPipeline#processBatch} in chunks of
- * at most {@link Builder#maxBatch}, so a chunk's idempotency keys are claimed in one round trip.
- * The offset committed for a partition is the one after the last record of the processed prefix
+ * <p>The polling thread only polls, commits and rewinds; the records go to a pool of {@link
+ * Builder#concurrency} worker threads. Each poll's records of a partition join that partition's
+ * queue (its lane), and a worker runs the lane's records through {@link EventPipeline#processBatch}
+ * in chunks of at most {@link Builder#maxBatch}, so a chunk's idempotency keys are claimed in one
+ * round trip. One partition's records run on one worker at a time, in offset order; different
+ * partitions run in parallel, and polling continues while workers process. A partition whose lane
+ * holds two batches' worth of records is paused until the lane has room, which bounds memory.
+ *
+ * <p>The offset committed for a partition is the one after the last record of the processed prefix
  * (every result up to it is {@code ACKNOWLEDGE}: handled, skipped or dead-lettered), with {@code
- * commitAsync} after each poll and {@code commitSync} on revocation and shutdown. When a record's
- * result is {@code RETRY}, its partition is rewound to it and paused until the result's {@code
- * retryAfter} has passed; the loop keeps polling (so the consumer stays in its group) and the other
- * partitions keep flowing. The redelivered record is processed alone with the next delivery
- * attempt, so the pipeline's retry policy sees how often it was tried.
+ * commitAsync} from the polling thread as results come in and {@code commitSync} on revocation and
+ * shutdown. When a record's result is {@code RETRY}, its partition is rewound to it and paused
+ * until the result's {@code retryAfter} has passed, and the records polled behind it are dropped
+ * unprocessed; the loop keeps polling (so the consumer stays in its group) and the other partitions
+ * keep flowing. The redelivered record is processed alone with the next delivery attempt, so the
+ * pipeline's retry policy sees how often it was tried.
  *
  * <p>Keys and values are bytes; {@code enable.auto.commit} is always false. Headers become the
  * message's attributes (UTF-8; the last one wins when a name repeats), so {@code replay=true} and
@@ -81,25 +85,32 @@ public final class KafkaEventConsumer implements AutoCloseable {
   /** Default longest wait of {@link #close()} for the loop to finish and commit. */
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
-  /** Back-off after the pipeline itself threw, which it should never do. */
-  static final Duration UNEXPECTED_FAILURE_DELAY = Duration.ofSeconds(1);
+  /**
+   * How many batches of {@code maxBatch} records may wait for a worker per partition before the
+   * partition is paused: enough that a worker never waits for the next poll, few enough to bound
+   * memory and the work thrown away on revocation.
+   */
+  static final int MAX_PENDING_BATCHES = 2;
+
+  /** Kafka's default {@code max.poll.interval.ms}. */
+  private static final int DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
 
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   /** The consumer whose records this thread is processing, so close() from a handler won't wait. */
   private static final ThreadLocal<KafkaEventConsumer> PROCESSING = new ThreadLocal<>();
 
-  private final EventPipeline pipeline;
   private final Map<String, Object> config;
   private final String groupId;
   private final List<String> topics;
   private final Pattern topicPattern;
   private final Duration pollTimeout;
-  private final int maxBatch;
   private final int concurrency;
+  private final int maxPending;
   private final Duration closeTimeout;
+  private final long maxPollIntervalNanos;
   private final ConsumerRebalanceListener rebalanceListener;
-  private final Consumer<ProcessingResult> resultListener;
+  private final RecordProcessor processor;
 
   private final AtomicBoolean started = new AtomicBoolean();
   private final CountDownLatch terminated = new CountDownLatch(1);
@@ -108,25 +119,41 @@ public final class KafkaEventConsumer implements AutoCloseable {
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private volatile Thread loopThread;
   private volatile Throwable failure;
+  private volatile ThreadPoolExecutor workers;
 
-  // touched only by the loop thread (the rebalance listener runs inside poll, on that thread)
-  private final Map<TopicPartition, OffsetAndMetadata> finished = new HashMap<>();
-  private final Set<TopicPartition> uncommitted = new HashSet<>();
+  /** Workers report here; the polling thread applies the reports before each poll. */
+  private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
+
+  /** Notified whenever a lane's pending records go down; stopLanes waits on it. */
+  private final Object progress = new Object();
+
+  private final PartitionLane.Listener laneListener = new LaneListener();
+
+  // touched only by the polling thread (the rebalance listener runs inside poll, on that thread)
+  private final Map<TopicPartition, PartitionLane> lanes = new HashMap<>();
+  private final OffsetCommits commits = new OffsetCommits();
   private final Map<TopicPartition, Attempt> attempts = new HashMap<>();
   private final Map<TopicPartition, Long> pausedUntilNanos = new HashMap<>();
+  private boolean holding;
 
   private KafkaEventConsumer(Builder b) {
-    this.pipeline = b.pipeline;
     this.config = Map.copyOf(b.config);
     this.groupId = String.valueOf(b.config.get(ConsumerConfig.GROUP_ID_CONFIG));
     this.topics = b.topics;
     this.topicPattern = b.topicPattern;
     this.pollTimeout = b.pollTimeout;
-    this.maxBatch = b.maxBatch;
     this.concurrency = b.concurrency;
+    this.maxPending = MAX_PENDING_BATCHES * b.maxBatch;
     this.closeTimeout = b.closeTimeout;
+    this.maxPollIntervalNanos =
+        TimeUnit.MILLISECONDS.toNanos(
+            Long.parseLong(
+                String.valueOf(
+                    b.config.getOrDefault(
+                        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                        DEFAULT_MAX_POLL_INTERVAL_MS))));
     this.rebalanceListener = b.rebalanceListener;
-    this.resultListener = b.resultListener;
+    this.processor = new RecordProcessor(b.pipeline, groupId, b.maxBatch, b.resultListener);
   }
 
   /** Starts a consumer that feeds {@code pipeline}. */
@@ -235,18 +262,28 @@ public final class KafkaEventConsumer implements AutoCloseable {
   // ---------------------------------------------------------------- the loop
 
   private void loop() {
-    ExecutorService executor = null;
+    ThreadPoolExecutor workers = null;
     KafkaConsumer<byte[], byte[]> c = null;
     try {
       c = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
       consumer = c;
-      if (concurrency > 1) {
-        AtomicInteger n = new AtomicInteger();
-        String prefix = Thread.currentThread().getName() + "-worker-";
-        executor =
-            Executors.newFixedThreadPool(
-                concurrency, r -> new Thread(r, prefix + n.incrementAndGet()));
-      }
+      AtomicInteger n = new AtomicInteger();
+      String prefix = Thread.currentThread().getName() + "-worker-";
+      workers =
+          new ThreadPoolExecutor(
+              concurrency,
+              concurrency,
+              0,
+              TimeUnit.MILLISECONDS,
+              new LinkedBlockingQueue<>(),
+              r ->
+                  new Thread(
+                      () -> {
+                        PROCESSING.set(this); // a worker only ever processes for this consumer
+                        r.run();
+                      },
+                      prefix + n.incrementAndGet()));
+      this.workers = workers;
       Listener listener = new Listener(c);
       if (topicPattern != null) {
         c.subscribe(topicPattern, listener);
@@ -254,31 +291,125 @@ public final class KafkaEventConsumer implements AutoCloseable {
         c.subscribe(topics, listener);
       }
       while (!stopping) {
+        applyCompletions(c);
+        if (holdPolling()) {
+          continue;
+        }
         resumeDue(c);
+        if (!stopping) { // when stopping, shutdown() commits synchronously (or, killed, not at all)
+          commits.commitAsync(c);
+        }
         ConsumerRecords<byte[], byte[]> records;
         try {
           records = c.poll(nextPollTimeout());
         } catch (WakeupException e) {
-          continue; // close() or kill(): the loop condition decides
+          continue; // a worker freed room in a paused lane, or close()/kill(): see the loop head
         }
-        if (!records.isEmpty()) {
-          handle(c, records, executor);
-        }
-        if (!stopping) { // when stopping, shutdown() commits synchronously (or, killed, not at all)
-          commitAsync(c);
+        if (!records.isEmpty() && !stopping) {
+          dispatch(c, records);
         }
       }
     } catch (RuntimeException | Error e) {
       failure = e;
       LOG.error("Kafka consumer {} failed and stopped", groupId, e);
     } finally {
-      if (c != null) {
-        shutdown(c);
+      stopping = true;
+      try {
+        if (c != null) {
+          shutdown(c);
+        }
+      } finally {
+        if (workers != null) {
+          workers.shutdownNow();
+        }
+        terminated.countDown();
       }
-      if (executor != null) {
-        executor.shutdownNow();
+    }
+  }
+
+  /**
+   * Keeps Kafka's liveness rule: a consumer whose records take longer than {@code
+   * max.poll.interval.ms} leaves the group, so a stuck handler cannot hold its partitions forever.
+   * The workers process while the loop polls, so the loop stops polling while a batch has been in
+   * progress that long, which makes the client leave the group as it would for a slow poll loop;
+   * the other members take the partitions over (their dedup claims keep the stuck handler's records
+   * from running twice while its lease holds).
+   *
+   * @return true when the loop waited instead of polling
+   */
+  private boolean holdPolling() {
+    long now = System.nanoTime();
+    for (PartitionLane lane : lanes.values()) {
+      if (lane.busyLongerThan(maxPollIntervalNanos, now)) {
+        if (!holding) {
+          holding = true;
+          LOG.warn(
+              "{}: a batch has been processing for over max.poll.interval.ms; polling stops, so the"
+                  + " consumer leaves group {} until it is done",
+              lane.partition,
+              groupId);
+        }
+        synchronized (progress) {
+          try {
+            progress.wait(Math.max(1, pollTimeout.toMillis()));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+          }
+        }
+        return true;
       }
-      terminated.countDown();
+    }
+    holding = false;
+    return false;
+  }
+
+  /** Hands each partition's records to its lane, pausing a partition whose lane is full. */
+  private void dispatch(KafkaConsumer<byte[], byte[]> c, ConsumerRecords<byte[], byte[]> records) {
+    List<TopicPartition> full = null;
+    for (TopicPartition tp : records.partitions()) {
+      PartitionLane lane = lanes.get(tp);
+      if (lane == null) {
+        lane = new PartitionLane(tp, processor, workers, laneListener, () -> stopping);
+        lanes.put(tp, lane);
+      }
+      lane.enqueue(records.records(tp), attempts.get(tp));
+      if (!lane.backlogPaused && lane.pending() >= maxPending) {
+        lane.backlogPaused = true;
+        if (full == null) {
+          full = new ArrayList<>();
+        }
+        full.add(tp);
+      }
+    }
+    if (full != null) {
+      c.pause(full);
+    }
+  }
+
+  /** Applies the outcomes the workers reported: offsets to commit, rewinds and pauses for retry. */
+  private void applyCompletions(KafkaConsumer<byte[], byte[]> c) {
+    Completion done;
+    while ((done = completions.poll()) != null) {
+      PartitionLane lane = done.lane;
+      if (lanes.get(lane.partition) != lane || done.generation != lane.generation()) {
+        continue; // the partition was revoked since, or rewound: a stale report
+      }
+      PartitionOutcome o = done.outcome;
+      TopicPartition tp = o.partition;
+      if (o.nextOffset >= 0) {
+        commits.finished(tp, o.nextOffset);
+      }
+      if (o.retryOffset >= 0) {
+        attempts.put(tp, new Attempt(o.retryOffset, o.attemptsDone));
+        c.seek(tp, o.retryOffset);
+        lane.rewound();
+        c.pause(List.of(tp));
+        pausedUntilNanos.put(tp, System.nanoTime() + Math.max(0, o.retryAfter.toNanos()));
+        LOG.debug("{} paused at offset {} for {}", tp, o.retryOffset, o.retryAfter);
+      } else if (o.headDone) {
+        attempts.remove(tp);
+      }
     }
   }
 
@@ -291,235 +422,82 @@ public final class KafkaEventConsumer implements AutoCloseable {
     return Duration.ofNanos(wait);
   }
 
+  /** Resumes partitions whose retry back-off has passed or whose lane has room again. */
   private void resumeDue(KafkaConsumer<byte[], byte[]> c) {
-    if (pausedUntilNanos.isEmpty()) {
-      return;
+    List<TopicPartition> due = null;
+    for (PartitionLane lane : lanes.values()) {
+      if (lane.backlogPaused && lane.pending() < maxPending) {
+        lane.backlogPaused = false;
+        if (!pausedUntilNanos.containsKey(lane.partition)) {
+          due = add(due, lane.partition);
+        }
+      }
     }
-    long now = System.nanoTime();
-    List<TopicPartition> due = new ArrayList<>();
-    pausedUntilNanos
-        .entrySet()
-        .removeIf(
-            e -> {
-              if (e.getValue() - now <= 0) {
-                due.add(e.getKey());
-                return true;
-              }
-              return false;
-            });
-    due.retainAll(c.assignment());
-    if (!due.isEmpty()) {
+    if (!pausedUntilNanos.isEmpty()) {
+      long now = System.nanoTime();
+      for (var it = pausedUntilNanos.entrySet().iterator(); it.hasNext(); ) {
+        var e = it.next();
+        if (e.getValue() - now <= 0) {
+          it.remove();
+          PartitionLane lane = lanes.get(e.getKey());
+          if (lane == null || !lane.backlogPaused) {
+            due = add(due, e.getKey());
+          }
+        }
+      }
+    }
+    if (due != null) {
+      due.retainAll(c.assignment());
       c.resume(due);
     }
   }
 
-  private void handle(
-      KafkaConsumer<byte[], byte[]> c,
-      ConsumerRecords<byte[], byte[]> records,
-      ExecutorService executor) {
-    List<TopicPartition> partitions = new ArrayList<>(records.partitions());
-    List<PartitionOutcome> outcomes = new ArrayList<>(partitions.size());
-    if (executor == null || partitions.size() == 1) {
-      for (TopicPartition tp : partitions) {
-        if (stopping) {
-          break;
-        }
-        outcomes.add(processPartition(tp, records.records(tp), attempts.get(tp)));
-      }
-    } else {
-      List<Future<PartitionOutcome>> futures = new ArrayList<>(partitions.size());
-      for (TopicPartition tp : partitions) {
-        List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
-        Attempt attempt = attempts.get(tp);
-        futures.add(executor.submit(() -> processPartition(tp, list, attempt)));
-      }
-      for (Future<PartitionOutcome> future : futures) {
-        outcomes.add(await(future));
-      }
-    }
-    for (PartitionOutcome o : outcomes) {
-      apply(c, o);
-    }
-  }
-
-  private static PartitionOutcome await(Future<PartitionOutcome> future) {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return future.get();
-        } catch (InterruptedException e) {
-          interrupted = true; // a partition's work is never abandoned half-way
-        } catch (ExecutionException e) {
-          throw new IllegalStateException("partition worker failed", e.getCause());
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /** Records a partition's progress: the offset to commit, and a rewind and pause on retry. */
-  private void apply(KafkaConsumer<byte[], byte[]> c, PartitionOutcome o) {
-    TopicPartition tp = o.partition;
-    if (o.nextOffset >= 0) {
-      finished.put(tp, new OffsetAndMetadata(o.nextOffset));
-      uncommitted.add(tp);
-    }
-    if (o.retryOffset >= 0) {
-      attempts.put(tp, new Attempt(o.retryOffset, o.attemptsDone));
-      c.seek(tp, o.retryOffset);
-      c.pause(List.of(tp));
-      pausedUntilNanos.put(tp, System.nanoTime() + Math.max(0, o.retryAfter.toNanos()));
-      LOG.debug("{} paused at offset {} for {}", tp, o.retryOffset, o.retryAfter);
-    } else if (o.headDone) {
-      attempts.remove(tp);
-    }
-  }
-
-  /** Runs one partition's records through the pipeline; no Kafka client calls here. */
-  private PartitionOutcome processPartition(
-      TopicPartition tp, List<ConsumerRecord<byte[], byte[]>> records, Attempt attempt) {
-    PROCESSING.set(this);
-    try {
-      return process(tp, records, attempt);
-    } finally {
-      PROCESSING.remove();
-    }
-  }
-
-  private PartitionOutcome process(
-      TopicPartition tp, List<ConsumerRecord<byte[], byte[]>> records, Attempt attempt) {
-    PartitionOutcome out = new PartitionOutcome(tp);
-    int from = 0;
-    if (attempt != null) {
-      ConsumerRecord<byte[], byte[]> head = records.get(0);
-      out.headDone = true; // also when the remembered record is gone (deleted by retention)
-      if (head.offset() == attempt.offset) {
-        int next = attempt.attemptsDone + 1;
-        ProcessingResult result;
-        try {
-          result =
-              RecordScope.with(
-                  groupId,
-                  List.of(head),
-                  () -> pipeline.process(HeaderMapping.message(head), next));
-        } catch (RuntimeException e) {
-          LOG.error("pipeline failed on {} offset {}; retrying", tp, head.offset(), e);
-          return out.retry(head.offset(), UNEXPECTED_FAILURE_DELAY, next);
-        }
-        notify(result);
-        if (!result.acknowledged()) {
-          return out.retry(head.offset(), result.retryAfter(), next);
-        }
-        out.nextOffset = head.offset() + 1;
-        from = 1;
-      }
-    }
-    while (from < records.size()) {
-      if (stopping) {
-        return out;
-      }
-      List<ConsumerRecord<byte[], byte[]>> chunk =
-          records.subList(from, Math.min(records.size(), from + maxBatch));
-      List<InboundMessage> messages = new ArrayList<>(chunk.size());
-      for (ConsumerRecord<byte[], byte[]> record : chunk) {
-        messages.add(HeaderMapping.message(record));
-      }
-      List<ProcessingResult> results;
-      try {
-        results =
-            RecordScope.with(groupId, chunk, () -> pipeline.processBatch(messages, () -> stopping));
-      } catch (RuntimeException e) {
-        LOG.error("pipeline failed on {} from offset {}; retrying", tp, chunk.get(0).offset(), e);
-        return out.retry(chunk.get(0).offset(), UNEXPECTED_FAILURE_DELAY, 1);
-      }
-      for (int i = 0; i < results.size(); i++) {
-        ProcessingResult result = results.get(i);
-        notify(result);
-        if (!result.acknowledged()) {
-          return out.retry(chunk.get(i).offset(), result.retryAfter(), 1);
-        }
-        out.nextOffset = chunk.get(i).offset() + 1;
-      }
-      if (results.size() < chunk.size()) {
-        return out; // stopped for shutdown
-      }
-      from += chunk.size();
-    }
+  private static List<TopicPartition> add(List<TopicPartition> list, TopicPartition tp) {
+    List<TopicPartition> out = list == null ? new ArrayList<>() : list;
+    out.add(tp);
     return out;
   }
 
-  private void notify(ProcessingResult result) {
-    if (resultListener == null) {
-      return;
+  /**
+   * Stops the lanes of {@code partitions} after their record in progress and waits, up to the close
+   * timeout, until their workers are done with them.
+   */
+  private void stopLanes(Collection<PartitionLane> stopped) {
+    for (PartitionLane lane : stopped) {
+      lane.revoke();
     }
-    try {
-      resultListener.accept(result);
-    } catch (RuntimeException e) {
-      LOG.warn("result listener failed", e);
-    }
-  }
-
-  // ---------------------------------------------------------------- commits
-
-  private void commitAsync(KafkaConsumer<byte[], byte[]> c) {
-    if (uncommitted.isEmpty()) {
-      return;
-    }
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (TopicPartition tp : uncommitted) {
-      offsets.put(tp, finished.get(tp));
-    }
-    uncommitted.clear();
-    c.commitAsync(
-        offsets,
-        (committed, e) -> {
-          if (e == null) {
-            return;
+    long deadline = System.nanoTime() + closeTimeout.toNanos();
+    boolean interrupted = false;
+    synchronized (progress) {
+      for (PartitionLane lane : stopped) {
+        while (lane.pending() > 0) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            LOG.warn(
+                "{}: the record in progress did not finish within {}; its result is not committed",
+                lane.partition,
+                closeTimeout);
+            break;
           }
-          LOG.warn("async commit failed for {}; it is retried with the next commit", offsets, e);
-          // runs on the loop thread: commit again unless newer progress or a revocation came
-          offsets.forEach(
-              (tp, offset) -> {
-                if (offset.equals(finished.get(tp))) {
-                  uncommitted.add(tp);
-                }
-              });
-        });
-  }
-
-  private void commitSync(KafkaConsumer<byte[], byte[]> c, Collection<TopicPartition> partitions) {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (TopicPartition tp : partitions) {
-      OffsetAndMetadata offset = finished.get(tp);
-      if (offset != null) {
-        offsets.put(tp, offset);
+          try {
+            TimeUnit.NANOSECONDS.timedWait(progress, left);
+          } catch (InterruptedException e) {
+            interrupted = true; // a partition's work is never abandoned half-way
+          }
+        }
       }
     }
-    if (offsets.isEmpty()) {
-      return;
-    }
-    for (int tries = 0; tries < 2; tries++) {
-      try {
-        c.commitSync(offsets, closeTimeout);
-        uncommitted.removeAll(offsets.keySet());
-        return;
-      } catch (WakeupException e) {
-        // a wakeup from close() was pending; it fires once, so the second try goes through
-      } catch (KafkaException e) {
-        LOG.warn("commit of {} failed; those records will be delivered again", offsets, e);
-        return;
-      }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
   private void shutdown(KafkaConsumer<byte[], byte[]> c) {
     try {
+      stopLanes(lanes.values());
+      applyCompletions(c);
       if (!killed) {
-        commitSync(c, new ArrayList<>(finished.keySet()));
+        commits.commitSync(c, commits.partitions(), closeTimeout);
       }
     } finally {
       try {
@@ -528,6 +506,44 @@ public final class KafkaEventConsumer implements AutoCloseable {
         LOG.warn("closing the Kafka consumer {} failed", groupId, e);
       }
       consumer = null;
+    }
+  }
+
+  /** A lane's report of one processed batch, for the polling thread. */
+  private record Completion(PartitionLane lane, int generation, PartitionOutcome outcome) {}
+
+  /** Receives the lanes' reports on worker threads. */
+  private final class LaneListener implements PartitionLane.Listener {
+    @Override
+    public void completed(PartitionLane lane, int generation, PartitionOutcome outcome) {
+      completions.add(new Completion(lane, generation, outcome));
+    }
+
+    @Override
+    public void drained(PartitionLane lane) {
+      synchronized (progress) {
+        progress.notifyAll();
+      }
+      // the polling thread may be waiting in poll() with this lane's partition paused
+      if (lane.backlogPaused && lane.pending() < maxPending) {
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+          c.wakeup();
+        }
+      }
+    }
+
+    @Override
+    public void failed(PartitionLane lane, Throwable error) {
+      LOG.error("processing {} failed; the consumer {} stops", lane.partition, groupId, error);
+      if (failure == null) {
+        failure = error;
+      }
+      stopping = true;
+      KafkaConsumer<byte[], byte[]> c = consumer;
+      if (c != null) {
+        c.wakeup();
+      }
     }
   }
 
@@ -542,75 +558,60 @@ public final class KafkaEventConsumer implements AutoCloseable {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       try {
+        stopLanes(lanesOf(partitions));
+        applyCompletions(c);
         if (!killed) {
-          commitSync(c, partitions);
+          commits.commitSync(c, partitions, closeTimeout);
         }
       } finally {
         forget(partitions);
-        if (rebalanceListener != null) {
-          try {
-            rebalanceListener.onPartitionsRevoked(partitions);
-          } catch (RuntimeException e) {
-            LOG.warn("rebalance listener failed", e);
-          }
-        }
+        tell(l -> l.onPartitionsRevoked(partitions));
       }
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      forget(partitions); // another member may own them already: committing would fail
-      if (rebalanceListener != null) {
-        try {
-          rebalanceListener.onPartitionsLost(partitions);
-        } catch (RuntimeException e) {
-          LOG.warn("rebalance listener failed", e);
-        }
+      try {
+        stopLanes(lanesOf(partitions)); // another member may own them already: no commit
+      } finally {
+        forget(partitions);
+        tell(l -> l.onPartitionsLost(partitions));
       }
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      tell(l -> l.onPartitionsAssigned(partitions));
+    }
+
+    private void tell(Consumer<ConsumerRebalanceListener> call) {
       if (rebalanceListener != null) {
         try {
-          rebalanceListener.onPartitionsAssigned(partitions);
+          call.accept(rebalanceListener);
         } catch (RuntimeException e) {
           LOG.warn("rebalance listener failed", e);
         }
       }
     }
 
+    private List<PartitionLane> lanesOf(Collection<TopicPartition> partitions) {
+      List<PartitionLane> out = new ArrayList<>();
+      for (TopicPartition tp : partitions) {
+        PartitionLane lane = lanes.get(tp);
+        if (lane != null) {
+          out.add(lane);
+        }
+      }
+      return out;
+    }
+
     private void forget(Collection<TopicPartition> partitions) {
       for (TopicPartition tp : partitions) {
-        finished.remove(tp);
-        uncommitted.remove(tp);
+        lanes.remove(tp);
+        commits.forget(tp);
         attempts.remove(tp);
         pausedUntilNanos.remove(tp);
       }
-    }
-  }
-
-  /** How often the record at {@code offset} was delivered so far. */
-  private record Attempt(long offset, int attemptsDone) {}
-
-  /** What processing one partition's records came to. */
-  private static final class PartitionOutcome {
-    final TopicPartition partition;
-    long nextOffset = -1;
-    long retryOffset = -1;
-    Duration retryAfter = Duration.ZERO;
-    int attemptsDone;
-    boolean headDone;
-
-    PartitionOutcome(TopicPartition partition) {
-      this.partition = partition;
-    }
-
-    PartitionOutcome retry(long offset, Duration after, int attemptsDone) {
-      this.retryOffset = offset;
-      this.retryAfter = after;
-      this.attemptsDone = attemptsDone;
-      return this;
     }
   }
 
@@ -698,8 +699,10 @@ public final class KafkaEventConsumer implements AutoCloseable {
     }
 
     /**
-     * Processes up to {@code threads} partitions of one poll in parallel (records of one partition
-     * stay in order on one thread); 1 by default, which processes on the polling thread.
+     * Sets the number of worker threads that process records; 1 by default. Records of one
+     * partition stay in order on one worker at a time; with more threads, different partitions are
+     * processed in parallel, so handlers must then be thread-safe. Polling always runs on its own
+     * thread, beside the workers.
      */
     public Builder concurrency(int threads) {
       if (threads < 1) {
@@ -728,8 +731,8 @@ public final class KafkaEventConsumer implements AutoCloseable {
     }
 
     /**
-     * Calls {@code listener} with every result, on the thread that processed it (a worker thread
-     * when {@link #concurrency} is above 1). Its exceptions are logged, not propagated.
+     * Calls {@code listener} with every result, on the worker thread that processed it. Its
+     * exceptions are logged, not propagated.
      */
     public Builder onResult(Consumer<ProcessingResult> listener) {
       this.resultListener = Objects.requireNonNull(listener, "listener");

@@ -23,6 +23,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -266,5 +269,50 @@ class KafkaEventConsumerTest {
     assertThat(recorder.calls.stream().map(Recorder.Call::thread).distinct().count())
         .as("worker threads used")
         .isGreaterThan(1);
+  }
+
+  @Test
+  void aSlowPartitionDoesNotHoldBackTheOthersWhilePollingGoesOn() throws Exception {
+    String topic = KafkaTestSupport.topics("slowlane", 2);
+    String group = KafkaTestSupport.group("slowlane");
+    Recorder recorder = new Recorder();
+    int fast = 30;
+    send(topic, 0, events.event("qa.submitted", 900));
+    for (int i = 0; i < fast; i++) {
+      send(topic, 1, events.event("qa.submitted", 1000 + i));
+    }
+    CountDownLatch fastDone = new CountDownLatch(fast);
+    AtomicBoolean heldUntilTheOthersWereDone = new AtomicBoolean();
+    recorder.failWhen(
+        (payload, ctx) -> {
+          if (ctx.origin().partition() == 0) {
+            // holds partition 0's worker until partition 1 is through, over many polls
+            try {
+              heldUntilTheOthersWereDone.set(fastDone.await(30, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          } else {
+            fastDone.countDown();
+          }
+          return false;
+        });
+    try (KafkaDeadLetterSink sink =
+            KafkaDeadLetterSink.builder(KafkaTestSupport.producerProperties()).build();
+        KafkaEventConsumer consumer =
+            consumer(recorder, sink, group, topic)
+                .consumerProperties(java.util.Map.of("max.poll.records", 3))
+                .maxBatch(3)
+                .concurrency(2)
+                .build()) {
+      consumer.start();
+      awaitEquals("committed on partition 1", (long) fast, () -> committedOrZero(group, topic, 1));
+      awaitEquals("committed on partition 0", 1L, () -> committedOrZero(group, topic, 0));
+    }
+    assertThat(recorder.offsets(1)).hasSize(fast).isSorted();
+    assertThat(recorder.offsets(0)).containsExactly(0L);
+    assertThat(heldUntilTheOthersWereDone)
+        .as("partition 1's ten polls went through while partition 0's handler was held")
+        .isTrue();
   }
 }

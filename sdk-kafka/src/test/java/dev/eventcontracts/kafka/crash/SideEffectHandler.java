@@ -82,12 +82,18 @@ final class SideEffectHandler implements EventHandler<JsonNode> {
     return stalling || zombie || !stallTaken.get();
   }
 
-  /** Called by the consumer's rebalance listener: the consumer knows where it stands again. */
-  void rebalanced(String callback) {
+  /**
+   * Called by the consumer's rebalance listener: the consumer knows where it stands again.
+   *
+   * @return true when this ended a zombie's time (the first callback after a stall)
+   */
+  boolean rebalanced(String callback) {
     if (zombie) {
       zombie = false;
       log("learns of the rebalance (" + callback + ")");
+      return true;
     }
+    return false;
   }
 
   private void log(String what) {
