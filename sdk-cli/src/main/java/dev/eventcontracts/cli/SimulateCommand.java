@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventcontracts.contract.ContractRegistry;
 import dev.eventcontracts.contract.EventContract;
-import dev.eventcontracts.contract.RegistryException;
 import dev.eventcontracts.contract.Resolution;
 import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.envelope.Envelope;
@@ -23,10 +22,7 @@ import dev.eventcontracts.validation.Limits;
 import dev.eventcontracts.validation.Violation;
 import dev.eventcontracts.validation.ViolationCode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -112,33 +108,18 @@ public final class SimulateCommand implements Callable<Integer> {
   /** Simulates every line and returns the exit code. */
   @Override
   public Integer call() throws IOException {
-    ContractRegistry contracts;
-    try {
-      contracts = ContractRegistry.load(registry);
-    } catch (RegistryException e) {
-      return CliOutput.fail(spec, "registry error: " + e.getMessage());
-    }
-    boolean stdin = input.equals("-");
-    String source = stdin ? "stdin" : input;
-    InputStream in;
-    try {
-      in = stdin ? parent.stdin() : Files.newInputStream(Path.of(input));
-    } catch (NoSuchFileException e) {
-      return CliOutput.fail(spec, "cannot read " + input + ": no such file");
-    } catch (IOException | RuntimeException e) {
-      return CliOutput.fail(spec, "cannot read " + input + ": " + e.getMessage());
-    }
-    try (CliOutput out = CliOutput.jsonLines(spec.commandLine().getOut())) {
-      Simulation simulation = new Simulation(contracts, Map.copyOf(headers), source, out);
-      NdjsonLines lines = new NdjsonLines(in, simulation.maxLineBytes(), out);
-      return simulation.run(lines);
-    } catch (IOException e) {
-      return CliOutput.fail(spec, "cannot read " + input + ": " + e.getMessage());
-    } finally {
-      if (!stdin) {
-        in.close();
-      }
-    }
+    return RegistryInput.run(
+        spec,
+        registry,
+        input,
+        parent.stdin(),
+        (contracts, in, source) -> {
+          try (CliOutput out = CliOutput.jsonLines(spec.commandLine().getOut())) {
+            Simulation simulation = new Simulation(contracts, Map.copyOf(headers), source, out);
+            NdjsonLines lines = new NdjsonLines(in, simulation.maxLineBytes(), out);
+            return simulation.run(lines);
+          }
+        });
   }
 
   /** One run: the pipeline, the counts, and the output. */

@@ -1,8 +1,6 @@
 package dev.eventcontracts.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.eventcontracts.contract.ContractRegistry;
-import dev.eventcontracts.contract.RegistryException;
 import dev.eventcontracts.envelope.Envelope;
 import dev.eventcontracts.envelope.InboundMessage;
 import dev.eventcontracts.envelope.Origin;
@@ -12,9 +10,6 @@ import dev.eventcontracts.validation.ValidationStatus;
 import dev.eventcontracts.validation.Violation;
 import dev.eventcontracts.validation.ViolationCode;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,33 +75,18 @@ public final class ValidateCommand implements Callable<Integer> {
   /** Validates every line and returns the exit code. */
   @Override
   public Integer call() throws IOException {
-    ContractRegistry contracts;
-    try {
-      contracts = ContractRegistry.load(registry);
-    } catch (RegistryException e) {
-      return CliOutput.fail(spec, "registry error: " + e.getMessage());
-    }
-    EventValidator validator = EventValidator.of(contracts);
-    boolean stdin = input.equals("-");
-    String source = stdin ? "stdin" : input;
-    InputStream in;
-    try {
-      in = stdin ? parent.stdin() : Files.newInputStream(Path.of(input));
-    } catch (NoSuchFileException e) {
-      return CliOutput.fail(spec, "cannot read " + input + ": no such file");
-    } catch (IOException | RuntimeException e) {
-      return CliOutput.fail(spec, "cannot read " + input + ": " + e.getMessage());
-    }
-    try (CliOutput out = CliOutput.jsonLines(spec.commandLine().getOut())) {
-      NdjsonLines lines = new NdjsonLines(in, contracts.limits().maxMessageBytes(), out);
-      return validateLines(validator, lines, Map.copyOf(headers), source, out);
-    } catch (IOException e) {
-      return CliOutput.fail(spec, "cannot read " + input + ": " + e.getMessage());
-    } finally {
-      if (!stdin) {
-        in.close();
-      }
-    }
+    return RegistryInput.run(
+        spec,
+        registry,
+        input,
+        parent.stdin(),
+        (contracts, in, source) -> {
+          EventValidator validator = EventValidator.of(contracts);
+          try (CliOutput out = CliOutput.jsonLines(spec.commandLine().getOut())) {
+            NdjsonLines lines = new NdjsonLines(in, contracts.limits().maxMessageBytes(), out);
+            return validateLines(validator, lines, Map.copyOf(headers), source, out);
+          }
+        });
   }
 
   private static int validateLines(
