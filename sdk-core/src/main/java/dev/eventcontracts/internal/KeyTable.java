@@ -6,8 +6,8 @@ import java.util.function.ToLongFunction;
 
 /**
  * An open-addressing hash table from string keys to one {@code long} and one {@code int} per entry,
- * built from a handful of primitive arrays: no object per entry, so a table holding a million keys
- * is a few flat arrays that the garbage collector neither traces nor copies key by key.
+ * built from three primitive arrays: no object per entry, so a table holding a million keys is a
+ * few flat arrays that the garbage collector neither traces nor copies key by key.
  *
  * <p>Keys are stored exactly: their text is kept in one {@code byte[]} arena and every lookup
  * compares it with the query char by char, so the hash only chooses where to look, and two
@@ -16,34 +16,37 @@ import java.util.function.ToLongFunction;
  * keys take one byte a char and unpaired surrogates are kept as they are); comparing a stored key
  * with a string allocates nothing.
  *
- * <p>Layout: {@code slots} (a power of two long, at most three quarters full, linear probing) holds
- * per used slot the upper 32 bits of the key's hash and the entry's index plus one, so probing
- * reads only the slot array until a hash matches; the table index is taken from the hash's top
- * bits, so the slot array is rebuilt on growth from the slots alone. Entries are numbered in
- * insertion order and hold a {@code long} value, an {@code int} aux and the offset of their key in
- * the arena. Entries are never removed one by one (callers mark them dead in their value or aux
- * instead), only all at once by {@link #clear()}, so there are no tombstones. Every array grows by
- * doubling from a small start.
+ * <p>Layout: {@code slots} (linear probing, at most three quarters full) holds per used slot the
+ * upper 32 bits of the key's hash and the entry's index plus one, so probing reads only the slot
+ * array until a hash matches; the home slot is computed from those same 32 bits, so growing
+ * rebuilds the slots from the slots alone. {@code entries} holds two longs per entry, in insertion
+ * order: the value, then the aux and the offset of the key in the arena, side by side for one cache
+ * line per hit. Entries are never removed one by one (callers mark them dead in their value or aux
+ * instead), only all at once by {@link #clear()}, so there are no tombstones.
  *
- * <p>Memory per entry: 16 bytes of entry arrays, 8 bytes per slot (between 10.7 and 21.3 bytes per
- * entry at the load factors it runs at), and the key's encoded length, each up to twice as much
- * right after a growth.
+ * <p>Every array grows by doubling from a small start, to lengths whose size in bytes, header
+ * included, is a power of two: G1 puts an array of half a region or more in whole regions of its
+ * own, and a power of two of at least a region fills them exactly.
+ *
+ * <p>Memory per entry: 16 bytes of entries, 8 bytes per slot (10.7 to 21.3 bytes per entry at the
+ * load factors it runs at), and the key's encoded length; the entries and the arena up to twice as
+ * much right after a growth.
  *
  * <p>Not thread-safe: callers lock around it.
  */
 public final class KeyTable {
   private static final long TAG_MASK = 0xFFFF_FFFF_0000_0000L;
-  private static final int MIN_ENTRIES = 16;
-  private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
+  private static final long OFFSET_MASK = 0xFFFF_FFFFL;
+  private static final int ARRAY_HEADER = 16;
+  private static final int MIN_BYTES = 512;
+  private static final long MAX_BYTES = 1L << 31;
   private static final SecureRandom SEEDS = new SecureRandom();
 
   private final int expectedMaximum;
+  // 0 = empty, else the hash's upper half << 32 | (entry + 1)
   private long[] slots;
-  private int shift;
-  private long[] values;
-  private int[] auxes;
-  // offsets[e] is where entry e's key starts in the arena; offsets[size] == used
-  private int[] offsets;
+  // per entry e: [2e] the value, [2e + 1] the aux << 32 | the key's offset in the arena
+  private long[] entries;
   private byte[] arena;
   private int used;
   private int size;
@@ -51,20 +54,18 @@ public final class KeyTable {
   /**
    * An empty table.
    *
-   * @param expectedMaximum how many entries the caller expects to hold at most: entry arrays grow
-   *     by doubling up to it, not past it, unless more are inserted; it allocates nothing up front
+   * @param expectedMaximum how many entries the caller expects to hold at most: the entries grow by
+   *     doubling up to it, not past it, unless more are inserted; nothing is allocated for it up
+   *     front
    */
   public KeyTable(int expectedMaximum) {
     if (expectedMaximum < 1) {
       throw new IllegalArgumentException("expectedMaximum must be positive: " + expectedMaximum);
     }
     this.expectedMaximum = expectedMaximum;
-    int entries = Math.min(MIN_ENTRIES, expectedMaximum);
-    values = new long[entries];
-    auxes = new int[entries];
-    offsets = new int[entries + 1];
-    arena = new byte[entries * 32];
-    setSlots(new long[32]);
+    slots = new long[longs(MIN_BYTES)];
+    entries = new long[longs(MIN_BYTES)];
+    arena = new byte[MIN_BYTES - ARRAY_HEADER];
   }
 
   // ---------------------------------------------------------------- hashing
@@ -128,8 +129,8 @@ public final class KeyTable {
   public int find(String key, long hash) {
     long tag = hash & TAG_MASK;
     long[] s = slots;
-    int mask = s.length - 1;
-    for (int i = (int) (hash >>> shift); ; i = (i + 1) & mask) {
+    int length = s.length;
+    for (int i = home(hash, length); ; ) {
       long slot = s[i];
       if (slot == 0) {
         return -1;
@@ -140,6 +141,9 @@ public final class KeyTable {
           return entry;
         }
       }
+      if (++i == length) {
+        i = 0;
+      }
     }
   }
 
@@ -149,7 +153,7 @@ public final class KeyTable {
    * @return the new entry
    */
   public int insert(String key, long hash, long value, int aux) {
-    if (size == values.length) {
+    if (2 * size + 2 > entries.length) {
       growEntries();
     }
     if ((size + 1L) * 4 > slots.length * 3L) {
@@ -157,48 +161,39 @@ public final class KeyTable {
     }
     int entry = size;
     int start = used;
-    int end = encode(key, start);
-    values[entry] = value;
-    auxes[entry] = aux;
-    offsets[entry + 1] = end;
-    used = end;
+    used = encode(key, start);
+    entries[2 * entry] = value;
+    entries[2 * entry + 1] = (long) aux << 32 | start;
     size = entry + 1;
-
-    long[] s = slots;
-    int mask = s.length - 1;
-    int i = (int) (hash >>> shift);
-    while (s[i] != 0) {
-      i = (i + 1) & mask;
-    }
-    s[i] = (hash & TAG_MASK) | (entry + 1L);
+    place(slots, (hash & TAG_MASK) | (entry + 1L));
     return entry;
   }
 
   /** The entry's value. */
   public long value(int entry) {
-    return values[entry];
+    return entries[2 * entry];
   }
 
   /** The entry's aux. */
   public int aux(int entry) {
-    return auxes[entry];
+    return (int) (entries[2 * entry + 1] >>> 32);
   }
 
   /** Sets the entry's value and aux. */
   public void set(int entry, long value, int aux) {
-    values[entry] = value;
-    auxes[entry] = aux;
+    entries[2 * entry] = value;
+    entries[2 * entry + 1] = (long) aux << 32 | (entries[2 * entry + 1] & OFFSET_MASK);
   }
 
   /** Sets the entry's value. */
   public void setValue(int entry, long value) {
-    values[entry] = value;
+    entries[2 * entry] = value;
   }
 
   /** The entry's key, decoded (allocates; for tests and diagnostics). */
   public String key(int entry) {
-    int p = offsets[entry];
-    int end = offsets[entry + 1];
+    int p = start(entry);
+    int end = end(entry);
     StringBuilder out = new StringBuilder(end - p);
     while (p < end) {
       int b = arena[p] & 0xFF;
@@ -223,21 +218,43 @@ public final class KeyTable {
     used = 0;
   }
 
-  /** Bytes held by the table's arrays (array headers left out). */
+  /** Bytes held by the table's arrays, headers included. */
   public long allocatedBytes() {
-    return 8L * slots.length
-        + 8L * values.length
-        + 4L * auxes.length
-        + 4L * offsets.length
-        + arena.length;
+    return 8L * slots.length + 8L * entries.length + arena.length + 3 * ARRAY_HEADER;
+  }
+
+  // ---------------------------------------------------------------- slots
+
+  /** The home slot of a hash: its upper 32 bits scaled to the table's length. */
+  private static int home(long hash, int length) {
+    return (int) (((hash >>> 32) * length) >>> 32);
+  }
+
+  private static void place(long[] s, long slot) {
+    int length = s.length;
+    int i = home(slot, length);
+    while (s[i] != 0) {
+      if (++i == length) {
+        i = 0;
+      }
+    }
+    s[i] = slot;
   }
 
   // ---------------------------------------------------------------- keys
 
+  private int start(int entry) {
+    return (int) entries[2 * entry + 1];
+  }
+
+  private int end(int entry) {
+    return entry + 1 < size ? (int) entries[2 * entry + 3] : used;
+  }
+
   private boolean keyEquals(int entry, String key) {
     byte[] a = arena;
-    int p = offsets[entry];
-    int end = offsets[entry + 1];
+    int p = start(entry);
+    int end = end(entry);
     int n = key.length();
     if (end - p == n) {
       // as many bytes as chars: equal only if all are ASCII; a byte >= 0x80 is negative in Java
@@ -289,12 +306,13 @@ public final class KeyTable {
         length += c < 0x800 ? 1 : 2;
       }
     }
-    if (start + length > MAX_ARRAY) {
-      throw new IllegalStateException("key table full: " + start + " key bytes held");
-    }
-    int end = (int) (start + length);
+    long end = start + length;
     if (end > arena.length) {
-      arena = Arrays.copyOf(arena, (int) Math.min(MAX_ARRAY, Math.max(end, 2L * arena.length)));
+      long bytes = powerOfTwoAtLeast(end + ARRAY_HEADER);
+      if (bytes > MAX_BYTES) {
+        throw new IllegalStateException("key table full: " + start + " key bytes held");
+      }
+      arena = Arrays.copyOf(arena, (int) (bytes - ARRAY_HEADER));
     }
     byte[] a = arena;
     int p = start;
@@ -302,7 +320,7 @@ public final class KeyTable {
       for (int i = 0; i < n; i++) {
         a[p++] = (byte) key.charAt(i);
       }
-      return end;
+      return p;
     }
     for (int i = 0; i < n; i++) {
       int c = key.charAt(i);
@@ -317,47 +335,46 @@ public final class KeyTable {
         a[p++] = (byte) (0x80 | (c & 0x3F));
       }
     }
-    return end;
+    return p;
   }
 
   // ---------------------------------------------------------------- growth
 
   private void growEntries() {
-    int capacity = values.length;
-    if (capacity >= MAX_ARRAY / 2) {
+    long bytes = 2L * (8L * entries.length + ARRAY_HEADER);
+    if (bytes > MAX_BYTES) {
       throw new IllegalStateException("key table full: " + size + " entries");
     }
-    int grown = capacity * 2;
+    int capacity = entries.length / 2;
+    int grown = longs(bytes) / 2;
     if (expectedMaximum > capacity && grown > expectedMaximum) {
       grown = expectedMaximum;
     }
-    values = Arrays.copyOf(values, grown);
-    auxes = Arrays.copyOf(auxes, grown);
-    offsets = Arrays.copyOf(offsets, grown + 1);
+    entries = Arrays.copyOf(entries, 2 * grown);
   }
 
   private void growSlots() {
     long[] old = slots;
-    if (old.length >= 1 << 30) {
+    long bytes = 2L * (8L * old.length + ARRAY_HEADER);
+    if (bytes > MAX_BYTES) {
       throw new IllegalStateException("key table full: " + size + " entries");
     }
-    setSlots(new long[old.length * 2]);
-    long[] s = slots;
-    int mask = s.length - 1;
+    long[] grown = new long[longs(bytes)];
     for (long slot : old) {
       if (slot != 0) {
-        // the tag is the hash's upper half and the index comes from its top bits
-        int i = (int) (slot >>> shift);
-        while (s[i] != 0) {
-          i = (i + 1) & mask;
-        }
-        s[i] = slot;
+        // the tag is the hash's upper half, and the home slot comes from it
+        place(grown, slot);
       }
     }
+    slots = grown;
   }
 
-  private void setSlots(long[] s) {
-    slots = s;
-    shift = 64 - Integer.numberOfTrailingZeros(s.length);
+  /** The length of a {@code long[]} taking {@code bytes} bytes, header included. */
+  private static int longs(long bytes) {
+    return (int) ((bytes - ARRAY_HEADER) / 8);
+  }
+
+  private static long powerOfTwoAtLeast(long n) {
+    return n <= 1 ? 1 : Long.highestOneBit(n - 1) << 1;
   }
 }

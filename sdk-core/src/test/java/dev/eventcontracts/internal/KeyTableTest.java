@@ -89,7 +89,7 @@ class KeyTableTest {
       put(t, HASH, "k" + i, i);
     }
     long full = t.allocatedBytes();
-    // 16 bytes of entry arrays a key, 2048 slots, at most 2x the 4 bytes a key in the arena
+    // 16 bytes of entries a key, 2,046 slots of 8 bytes, at most 2x the 4 bytes a key in the arena
     assertThat(full).isLessThanOrEqualTo(16 * 1_001 + 8 * 2_048 + 2 * 4 * 1_000);
 
     // more than expected still works
