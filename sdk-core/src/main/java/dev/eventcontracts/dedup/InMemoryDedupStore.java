@@ -30,10 +30,10 @@ import java.util.function.ToLongFunction;
  * Lookups check the current generation, then the previous; a record updated while in the previous
  * one is copied into the current one (the stale copy is shadowed until its generation goes).
  *
- * <p>Memory: about 100 bytes per key for keys of 60 ASCII chars (16 bytes of entry arrays, 8 to 17
- * of slots, the key's bytes and growth slack), the arrays growing by doubling from a small start.
- * Once both generations of a segment are full, its arrays are reused and the store allocates
- * nothing more per key.
+ * <p>Memory: about 100 bytes per key for keys of 60 ASCII chars (16 bytes of entries, 8 to 17 of
+ * slots, the key's bytes and growth slack), the arrays growing by doubling from a small start. Once
+ * both generations of a segment are full, its arrays are reused and the store allocates nothing
+ * more per key.
  */
 final class InMemoryDedupStore implements DedupStore {
   private static final int MAX_SEGMENTS = 64;

@@ -13,9 +13,8 @@ import java.util.function.ToLongFunction;
  * KeyTable}s, one primitive entry per entity and no object per entity. Unbounded: it holds every
  * entity it was ever advanced for.
  *
- * <p>Memory: about 100 bytes per entity for keys of 60 ASCII chars (16 bytes of entry arrays, 8 to
- * 17 of slots, the key's bytes and growth slack), the arrays growing by doubling from a small
- * start.
+ * <p>Memory: about 100 bytes per entity for keys of 60 ASCII chars (16 bytes of entries, 8 to 17 of
+ * slots, the key's bytes and growth slack), the arrays growing by doubling from a small start.
  */
 final class InMemoryEntityVersionStore implements EntityVersionStore {
   private static final int SEGMENTS = 64;
