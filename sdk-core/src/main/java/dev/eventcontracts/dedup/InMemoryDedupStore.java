@@ -1,71 +1,303 @@
 package dev.eventcontracts.dedup;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.eventcontracts.internal.KeyTable;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToLongFunction;
 
 /**
- * Caffeine-backed {@link DedupStore}, bounded in size; an entry counts until its lease or retention
- * ends, checked on every claim.
+ * The in-memory {@link DedupStore}: keys kept exactly in lock-striped {@link KeyTable}s, with no
+ * object per key, bounded in size by generations.
+ *
+ * <p>Each key's record is its owner (an id for the owner's string, interned per store: owners are a
+ * handful of consumer ids), whether it is completed, and until when it counts (the lease or
+ * retention end), checked on every claim. A released claim stays in the table as a record that
+ * counted until long ago, so the key can be claimed again.
+ *
+ * <p>Size bound: the keys are spread by hash over up to 64 segments, each with a current and a
+ * previous generation of at most {@code maximumKeys / 2 / segments} keys. New records go into the
+ * current generation; when it is full, the previous one is forgotten and the current one becomes
+ * the previous. So the store holds at most {@code maximumKeys} keys (at least two), and at least
+ * roughly the {@code maximumKeys / 2} most recently claimed or completed: beyond {@code
+ * maximumKeys}, the oldest generation is forgotten, and a forgotten key can be claimed again.
+ * Lookups check the current generation, then the previous; a record updated while in the previous
+ * one is copied into the current one (the stale copy is shadowed until its generation goes).
+ *
+ * <p>Memory: about 100 bytes per key for keys of 60 ASCII chars (16 bytes of entries, 8 to 17 of
+ * slots, the key's bytes and growth slack), the arrays growing by doubling from a small start. Once
+ * both generations of a segment are full, its arrays are reused and the store allocates nothing
+ * more per key.
  */
 final class InMemoryDedupStore implements DedupStore {
-
-  /** One key's record: who holds it, whether it is done, and until when it counts. */
-  private record Entry(String owner, boolean completed, long untilMillis) {}
+  private static final int MAX_SEGMENTS = 64;
+  // a segment is worth its lock only when it holds at least this many keys per generation
+  private static final int MIN_GENERATION_KEYS = 256;
+  private static final int MAX_GENERATION_KEYS = 1 << 28;
+  private static final int NO_OWNER = 0;
+  private static final int COMPLETED_BIT = 1;
+  private static final int MAX_OWNERS = (1 << 30) - 1;
 
   private final Clock clock;
-  private final ConcurrentMap<String, Entry> entries;
+  private final ToLongFunction<String> hash;
+  private final Segment[] segments;
+  private final int segmentMask;
+  private final int generationKeys;
+  private final Map<String, Integer> ownerIds = new ConcurrentHashMap<>();
+  private final AtomicInteger ownerCount = new AtomicInteger();
+  // the last owner seen, so the usual caller (one owner per pipeline) skips the map
+  private volatile OwnerId lastOwner;
 
   InMemoryDedupStore(long maximumKeys, Clock clock) {
-    this.clock = Objects.requireNonNull(clock, "clock");
-    // Size-bounded only: every read checks an entry's own deadline, so expired entries are never
-    // trusted; Caffeine's per-entry expiry (a timer wheel) cost more than the whole claim here.
-    Cache<String, Entry> cache =
-        Caffeine.newBuilder()
-            .initialCapacity((int) Math.min(maximumKeys, 1 << 16))
-            .maximumSize(maximumKeys)
-            .executor(Runnable::run)
-            .build();
-    this.entries = cache.asMap();
+    this(maximumKeys, clock, KeyTable.seededHash());
   }
+
+  /** A store on the given hash function; tests pass one that collides. */
+  InMemoryDedupStore(long maximumKeys, Clock clock, ToLongFunction<String> hash) {
+    if (maximumKeys < 1) {
+      throw new IllegalArgumentException("maximumKeys must be positive: " + maximumKeys);
+    }
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.hash = Objects.requireNonNull(hash, "hash");
+    long perSegmentPair = maximumKeys / (2L * MIN_GENERATION_KEYS);
+    int count =
+        (int) Math.max(1, Math.min(MAX_SEGMENTS, Long.highestOneBit(Math.max(1, perSegmentPair))));
+    this.segments = new Segment[count];
+    this.segmentMask = count - 1;
+    this.generationKeys = (int) Math.max(1, Math.min(MAX_GENERATION_KEYS, maximumKeys / 2 / count));
+    for (int i = 0; i < count; i++) {
+      segments[i] = new Segment(generationKeys);
+    }
+  }
+
+  /** The two generations of one stripe of keys; the segment is its own lock. */
+  private static final class Segment {
+    private final int generationKeys;
+    KeyTable current;
+    KeyTable previous;
+
+    Segment(int generationKeys) {
+      this.generationKeys = generationKeys;
+      this.current = new KeyTable(generationKeys);
+      this.previous = new KeyTable(generationKeys);
+    }
+
+    /** Adds a record to the current generation, first retiring it when it is full. */
+    void add(String key, long hash, long until, int aux) {
+      if (current.size() >= generationKeys) {
+        KeyTable forgotten = previous;
+        forgotten.clear();
+        previous = current;
+        current = forgotten;
+      }
+      current.insert(key, hash, until, aux);
+    }
+  }
+
+  private record OwnerId(String owner, int id) {}
+
+  // ---------------------------------------------------------------- the protocol
 
   @Override
   public ClaimState claim(String key, String owner, Duration lease) {
+    Objects.requireNonNull(key, "key");
+    int ownerId = internOwner(owner);
     long now = clock.millis();
-    Entry mine = new Entry(owner, false, now + lease.toMillis());
-    ClaimState[] result = new ClaimState[1];
-    entries.compute(
-        key,
-        (k, existing) -> {
-          if (existing == null || existing.untilMillis <= now) {
-            result[0] = ClaimState.CLAIMED;
-            return mine;
-          }
-          result[0] = existing.completed ? ClaimState.COMPLETED : ClaimState.IN_PROGRESS;
-          return existing;
-        });
-    return result[0];
+    return claim(key, hash.applyAsLong(key), ownerId, now, plus(now, lease.toMillis()));
+  }
+
+  @Override
+  public Map<String, ClaimState> claimAll(List<String> keys, String owner, Duration lease) {
+    int ownerId = internOwner(owner);
+    long now = clock.millis();
+    long until = plus(now, lease.toMillis());
+    Map<String, ClaimState> out = new LinkedHashMap<>(mapCapacity(keys.size()));
+    for (String key : keys) {
+      Objects.requireNonNull(key, "key");
+      if (!out.containsKey(key)) {
+        out.put(key, claim(key, hash.applyAsLong(key), ownerId, now, until));
+      }
+    }
+    return out;
   }
 
   @Override
   public void complete(String key, String owner, Duration retention) {
-    long until = clock.millis() + retention.toMillis();
-    entries.compute(
-        key,
-        // like the shared stores: only the owner still on record may complete a claim
-        (k, existing) ->
-            existing != null && existing.owner.equals(owner)
-                ? new Entry(owner, true, until)
-                : existing);
+    Objects.requireNonNull(key, "key");
+    long until = plus(clock.millis(), retention.toMillis());
+    int ownerId = ownerId(owner);
+    if (ownerId != NO_OWNER) {
+      complete(key, hash.applyAsLong(key), ownerId, until);
+    }
+  }
+
+  @Override
+  public void completeAll(Collection<String> keys, String owner, Duration retention) {
+    long until = plus(clock.millis(), retention.toMillis());
+    int ownerId = ownerId(owner);
+    for (String key : keys) {
+      Objects.requireNonNull(key, "key");
+      if (ownerId != NO_OWNER) {
+        complete(key, hash.applyAsLong(key), ownerId, until);
+      }
+    }
   }
 
   @Override
   public void release(String key, String owner) {
-    entries.computeIfPresent(
-        key,
-        (k, existing) -> !existing.completed && existing.owner.equals(owner) ? null : existing);
+    Objects.requireNonNull(key, "key");
+    int ownerId = ownerId(owner);
+    if (ownerId == NO_OWNER) {
+      return;
+    }
+    long h = hash.applyAsLong(key);
+    int claimedByOwner = ownerId << 1;
+    Segment s = segment(h);
+    synchronized (s) {
+      KeyTable t = s.current;
+      int e = t.find(key, h);
+      if (e < 0) {
+        t = s.previous;
+        e = t.find(key, h);
+      }
+      // only the owner on record, and never a completed key
+      if (e >= 0 && t.aux(e) == claimedByOwner) {
+        t.set(e, Long.MIN_VALUE, NO_OWNER << 1);
+      }
+    }
+  }
+
+  private ClaimState claim(String key, long h, int ownerId, long now, long until) {
+    Segment s = segment(h);
+    synchronized (s) {
+      KeyTable t = s.current;
+      int e = t.find(key, h);
+      if (e >= 0) {
+        if (t.value(e) > now) {
+          return live(t.aux(e));
+        }
+        t.set(e, until, ownerId << 1);
+        return ClaimState.CLAIMED;
+      }
+      KeyTable p = s.previous;
+      e = p.find(key, h);
+      if (e >= 0 && p.value(e) > now) {
+        return live(p.aux(e));
+      }
+      s.add(key, h, until, ownerId << 1);
+      return ClaimState.CLAIMED;
+    }
+  }
+
+  private void complete(String key, long h, int ownerId, long until) {
+    int completedByOwner = ownerId << 1 | COMPLETED_BIT;
+    Segment s = segment(h);
+    synchronized (s) {
+      KeyTable t = s.current;
+      int e = t.find(key, h);
+      if (e >= 0) {
+        // like the shared stores: only the owner still on record may complete a claim
+        if (t.aux(e) >>> 1 == ownerId) {
+          t.set(e, until, completedByOwner);
+        }
+        return;
+      }
+      KeyTable p = s.previous;
+      e = p.find(key, h);
+      if (e >= 0 && p.aux(e) >>> 1 == ownerId) {
+        s.add(key, h, until, completedByOwner);
+      }
+    }
+  }
+
+  private static ClaimState live(int aux) {
+    return (aux & COMPLETED_BIT) != 0 ? ClaimState.COMPLETED : ClaimState.IN_PROGRESS;
+  }
+
+  private Segment segment(long h) {
+    return segments[(int) h & segmentMask];
+  }
+
+  /** {@code now + millis}, saturating instead of wrapping for absurdly long durations. */
+  private static long plus(long now, long millis) {
+    long sum = now + millis;
+    return ((now ^ sum) & (millis ^ sum)) < 0
+        ? (millis > 0 ? Long.MAX_VALUE : Long.MIN_VALUE)
+        : sum;
+  }
+
+  private static int mapCapacity(int entries) {
+    return (int) Math.min(1 << 30, entries * 4L / 3 + 1);
+  }
+
+  // ---------------------------------------------------------------- owners
+
+  /** The owner's id, assigning one on first use. */
+  private int internOwner(String owner) {
+    OwnerId last = lastOwner;
+    if (last != null && last.owner() == owner) {
+      // the pipeline passes the same owner instance every time
+      return last.id();
+    }
+    Objects.requireNonNull(owner, "owner");
+    Integer id = ownerIds.get(owner);
+    if (id == null) {
+      id = ownerIds.computeIfAbsent(owner, o -> nextOwnerId());
+    }
+    lastOwner = new OwnerId(owner, id);
+    return id;
+  }
+
+  /** The owner's id, or {@link #NO_OWNER} for an owner that never claimed here. */
+  private int ownerId(String owner) {
+    OwnerId last = lastOwner;
+    if (last != null && last.owner() == owner) {
+      return last.id();
+    }
+    Integer id = ownerIds.get(Objects.requireNonNull(owner, "owner"));
+    return id == null ? NO_OWNER : id;
+  }
+
+  // called inside computeIfAbsent, which runs it once per new owner
+  private int nextOwnerId() {
+    int id = ownerCount.incrementAndGet();
+    if (id > MAX_OWNERS) {
+      throw new IllegalStateException("more than " + MAX_OWNERS + " distinct owners");
+    }
+    return id;
+  }
+
+  // ---------------------------------------------------------------- for tests
+
+  /** How many records the store holds, counting stale and released ones. */
+  long records() {
+    long n = 0;
+    for (Segment s : segments) {
+      synchronized (s) {
+        n += s.current.size() + s.previous.size();
+      }
+    }
+    return n;
+  }
+
+  /** Bytes held by the store's tables. */
+  long allocatedBytes() {
+    long n = 0;
+    for (Segment s : segments) {
+      synchronized (s) {
+        n += s.current.allocatedBytes() + s.previous.allocatedBytes();
+      }
+    }
+    return n;
+  }
+
+  int segmentCount() {
+    return segments.length;
   }
 }

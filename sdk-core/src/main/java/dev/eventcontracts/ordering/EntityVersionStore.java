@@ -43,7 +43,11 @@ public interface EntityVersionStore extends AutoCloseable {
   @Override
   default void close() {}
 
-  /** An in-memory store for one process (tests, the demo, single-instance consumers). */
+  /**
+   * An in-memory store for one process (tests, the demo, single-instance consumers). Entity keys
+   * are compared exactly and held in flat primitive tables (about 100 bytes per entity of 60 ASCII
+   * chars, no object per entity); it is unbounded, holding every entity it was advanced for.
+   */
   static EntityVersionStore inMemory() {
     return new InMemoryEntityVersionStore();
   }
