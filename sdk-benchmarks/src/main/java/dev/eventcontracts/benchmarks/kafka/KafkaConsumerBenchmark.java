@@ -78,16 +78,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <li>(a) a bare {@code KafkaConsumer<byte[], byte[]>} that parses each value with Jackson {@code
  *       readTree}, reads one field and commits after each poll;
  *   <li>(b) {@code KafkaEventConsumer} with the pipeline on the in-memory dedup and entity version
- *       stores and a no-op JSON handler bound to every contract;
- *   <li>(b2) the same with {@code concurrency(2)};
+ *       stores and a no-op JSON handler bound to every contract, one worker (the default);
+ *   <li>(b2) the same with {@code concurrency(2)}: two workers;
  *   <li>(c) with {@code --with-postgres}: the pipeline on {@code JdbcDedupStore} and {@code
  *       JdbcEntityVersionStore} on an embedded PostgreSQL, fresh tables per round, over the first
- *       {@code --pg-messages}.
+ *       {@code --pg-messages}, one worker; (c3) the same with {@code concurrency(3)}, a worker per
+ *       partition, so three store round trips are in flight.
  * </ul>
  *
  * Diagnostic runs, chosen with {@code --runs}: (v) loop (a) with {@code EventValidator.validate}
- * instead of readTree; (b0) run (b) with stores that do nothing ({@link NoopStores}); (bx) run (b)
- * with the compact stores proposed in {@code docs/performance.md} ({@link CompactStores}).
+ * instead of readTree; (b0) run (b) with stores that do nothing ({@link NoopStores}).
  *
  * <p>Each run reports wall time and messages per second, and CPU seconds per million messages of
  * this process (every thread, garbage collection and JIT included), of the consumer's own threads,
@@ -100,7 +100,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * java -cp sdk-benchmarks/target/benchmarks.jar \
  *     dev.eventcontracts.benchmarks.kafka.KafkaConsumerBenchmark \
  *     [--messages 1000000] [--rounds 3] [--registry examples/registries/recruiting] \
- *     [--with-postgres] [--pg-messages 200000] [--runs a,b,b2,c,v,b0,bx] [--warmup 200000] \
+ *     [--with-postgres] [--pg-messages 200000] [--runs a,b,b2,c,c3,v,b0] [--warmup 200000] \
  *     [--max-poll 500] [--bare-commit async|sync] [--in-process-broker] [--broker-heap 1g]
  * </pre>
  */
@@ -120,12 +120,11 @@ public final class KafkaConsumerBenchmark {
     B("b", "KafkaEventConsumer, in-memory stores"),
     B2("b2", "KafkaEventConsumer, in-memory stores, concurrency 2"),
     C("c", "KafkaEventConsumer, JDBC stores on PostgreSQL"),
+    C3("c3", "KafkaEventConsumer, JDBC stores on PostgreSQL, concurrency 3"),
     /** Diagnostic: the bare loop with {@code EventValidator.validate} instead of readTree. */
     V("v", "bare KafkaConsumer + EventValidator.validate (diagnostic)"),
     /** Diagnostic: the pipeline with stores that do nothing, to separate their cost. */
-    B0("b0", "KafkaEventConsumer, no-op stores (diagnostic)"),
-    /** The proposed fix, prototyped here: in-memory stores on primitive fingerprint tables. */
-    BX("bx", "KafkaEventConsumer, compact in-memory stores (prototype)");
+    B0("b0", "KafkaEventConsumer, no-op stores (diagnostic)");
 
     final String label;
     final String description;
@@ -142,7 +141,7 @@ public final class KafkaConsumerBenchmark {
         }
       }
       throw new IllegalArgumentException(
-          "unknown run '" + label + "': use a, b, b2, c, v, b0 or bx");
+          "unknown run '" + label + "': use a, b, b2, c, c3, v or b0");
     }
   }
 
@@ -213,7 +212,7 @@ public final class KafkaConsumerBenchmark {
           selected.add(Variant.of(label));
         }
       }
-      if (selected.contains(Variant.C)) {
+      if (selected.contains(Variant.C) || selected.contains(Variant.C3)) {
         withPostgres = true;
       }
       if (pgMessages < 0) {
@@ -244,7 +243,7 @@ public final class KafkaConsumerBenchmark {
     }
 
     int target(Variant v) {
-      return v == Variant.C ? pgMessages : messages;
+      return v == Variant.C || v == Variant.C3 ? pgMessages : messages;
     }
   }
 
@@ -434,15 +433,8 @@ public final class KafkaConsumerBenchmark {
       case B -> runSdk(v, round, target, 1, DedupStore.inMemory(), EntityVersionStore.inMemory());
       case B2 -> runSdk(v, round, target, 2, DedupStore.inMemory(), EntityVersionStore.inMemory());
       case C -> runSdk(v, round, target, 1, jdbcDedup(round), jdbcVersions(round));
+      case C3 -> runSdk(v, round, target, 3, jdbcDedup(round), jdbcVersions(round));
       case B0 -> runSdk(v, round, target, 1, NoopStores.dedup(), NoopStores.versions());
-      case BX ->
-          runSdk(
-              v,
-              round,
-              target,
-              1,
-              CompactStores.dedup(1_000_000, java.time.Clock.systemUTC()),
-              CompactStores.versions());
     };
   }
 
@@ -576,7 +568,6 @@ public final class KafkaConsumerBenchmark {
     AtomicLong retries = new AtomicLong();
     AtomicLong first = new AtomicLong();
     AtomicLongArray outcomes = new AtomicLongArray(Outcome.values().length);
-    AtomicLong onWorkers = new AtomicLong();
     CountDownLatch reached = new CountDownLatch(1);
     KafkaEventConsumer consumer =
         KafkaEventConsumer.builder(pipeline)
@@ -594,9 +585,6 @@ public final class KafkaConsumerBenchmark {
                   long n = finals.incrementAndGet();
                   if (n <= target) { // results after the target come in until close() stops
                     outcomes.incrementAndGet(result.outcome().ordinal());
-                    if (concurrency > 1 && Thread.currentThread().getName().contains("-worker-")) {
-                      onWorkers.incrementAndGet();
-                    }
                   }
                   if (n == 1) {
                     first.set(System.nanoTime());
@@ -630,10 +618,6 @@ public final class KafkaConsumerBenchmark {
     }
     String summary =
         counts
-            + (concurrency > 1
-                ? String.format(
-                    Locale.ROOT, " on-worker-threads=%.0f%%", 100.0 * onWorkers.get() / target)
-                : "")
             + (retries.get() > 0 ? " retries=" + retries.get() : "")
             + (deadLetters.deadLetters().isEmpty()
                 ? ""
@@ -876,7 +860,9 @@ public final class KafkaConsumerBenchmark {
           "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.0f | %.2f |%n",
           e.getKey().label,
           e.getKey().description
-              + (e.getKey() == Variant.C ? " (" + options.pgMessages() + " messages)" : ""),
+              + (e.getKey() == Variant.C || e.getKey() == Variant.C3
+                  ? " (" + options.pgMessages() + " messages)"
+                  : ""),
           median(rs, Result::perSecond),
           median(rs, Result::processCpuPerMillion),
           median(rs, Result::loopCpuPerMillion),
