@@ -56,8 +56,9 @@ import org.slf4j.LoggerFactory;
  * queue (its lane), and a worker runs the lane's records through {@link EventPipeline#processBatch}
  * in chunks of at most {@link Builder#maxBatch}, so a chunk's idempotency keys are claimed in one
  * round trip. One partition's records run on one worker at a time, in offset order; different
- * partitions run in parallel, and polling continues while workers process. A partition whose lane
- * holds two batches' worth of records is paused until the lane has room, which bounds memory.
+ * partitions run in parallel, and polling continues while workers process. While the lanes hold two
+ * batches per worker the loop waits for the workers instead of polling, and a partition whose lane
+ * keeps growing past that is paused until it drains, which bounds memory.
  *
  * <p>The offset committed for a partition is the one after the last record of the processed prefix
  * (every result up to it is {@code ACKNOWLEDGE}: handled, skipped or dead-lettered), with {@code
@@ -128,12 +129,12 @@ public final class KafkaEventConsumer implements AutoCloseable {
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private volatile Thread loopThread;
   private volatile Throwable failure;
-  private volatile ThreadPoolExecutor workers;
+  private ThreadPoolExecutor workers; // created, used and shut down by the polling thread
 
   /** Workers report here; the polling thread applies the reports before each poll. */
   private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
 
-  /** Notified whenever a lane's pending records go down; stopLanes waits on it. */
+  /** Notified whenever a lane's pending records go down; the polling thread waits on it. */
   private final Object progress = new Object();
 
   private final PartitionLane.Listener laneListener = new LaneListener();
@@ -274,14 +275,13 @@ public final class KafkaEventConsumer implements AutoCloseable {
   // ---------------------------------------------------------------- the loop
 
   private void loop() {
-    ThreadPoolExecutor workers = null;
     KafkaConsumer<byte[], byte[]> c = null;
     try {
       c = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
       consumer = c;
       AtomicInteger n = new AtomicInteger();
       String prefix = Thread.currentThread().getName() + "-worker-";
-      workers =
+      this.workers =
           new ThreadPoolExecutor(
               concurrency,
               concurrency,
@@ -295,7 +295,6 @@ public final class KafkaEventConsumer implements AutoCloseable {
                         r.run();
                       },
                       prefix + n.incrementAndGet()));
-      this.workers = workers;
       Listener listener = new Listener(c);
       if (topicPattern != null) {
         c.subscribe(topicPattern, listener);
@@ -365,12 +364,7 @@ public final class KafkaEventConsumer implements AutoCloseable {
               groupId);
         }
         synchronized (progress) {
-          try {
-            progress.wait(Math.max(1, pollTimeout.toMillis()));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stopping = true;
-          }
+          waitForProgress(pollTimeout.toMillis());
         }
         return true;
       }
@@ -392,13 +386,21 @@ public final class KafkaEventConsumer implements AutoCloseable {
       if (stopping || queuedInActiveLanes() < maxQueued) {
         return false;
       }
-      try {
-        progress.wait(Math.max(1, nextPollTimeout().toMillis()));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        stopping = true;
-      }
+      waitForProgress(nextPollTimeout().toMillis());
       return true;
+    }
+  }
+
+  /**
+   * Waits on {@link #progress}, whose monitor the caller holds, until a worker finishes a batch or
+   * {@code millis} pass; an interrupt stops the consumer.
+   */
+  private void waitForProgress(long millis) {
+    try {
+      progress.wait(Math.max(1, millis));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopping = true;
     }
   }
 
@@ -507,8 +509,8 @@ public final class KafkaEventConsumer implements AutoCloseable {
   }
 
   /**
-   * Stops the lanes of {@code partitions} after their record in progress and waits, up to the close
-   * timeout, until their workers are done with them.
+   * Stops {@code stopped} after their records in progress and waits, up to the close timeout, until
+   * their workers are done with them.
    */
   private void stopLanes(Collection<PartitionLane> stopped) {
     for (PartitionLane lane : stopped) {
