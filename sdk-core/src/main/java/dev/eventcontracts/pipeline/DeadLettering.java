@@ -103,7 +103,7 @@ final class DeadLettering {
         "dead-lettered {} message {} ({}) from {}: {}",
         p.rejection,
         p.eventId(),
-        p.eventName(),
+        p.loggedEventName(),
         p.message.origin(),
         reason(p, failure, errors));
     return results.finish(p, p.rejection, deadLetter, failure);

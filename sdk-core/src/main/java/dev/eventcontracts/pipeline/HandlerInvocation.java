@@ -80,7 +80,7 @@ final class HandlerInvocation {
           retry.<Object>getIntervalBiFunction().apply(p.attempt, Either.left(failure));
       LOG.info(
           "handler for {} failed (attempt {} of {}); retrying in {} ms: {}",
-          p.eventName(),
+          p.loggedEventName(),
           p.attempt,
           retry.getMaxAttempts(),
           delayMillis,

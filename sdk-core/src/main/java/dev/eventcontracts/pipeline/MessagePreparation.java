@@ -153,8 +153,7 @@ final class MessagePreparation {
       // a property of the event: no store will ever take it, so retrying would stall the
       // partition; the key itself is left out of the result and every log line
       return p.reject(
-          Outcome.INVALID,
-          List.of(Violation.of("", ViolationCode.UNSTORABLE, problem + " (tenant-scoped)")));
+          Outcome.INVALID, List.of(Violation.of("", ViolationCode.UNSTORABLE, problem)));
     }
     p.key = derived.key();
     p.entity = scopedEntity;
@@ -163,7 +162,7 @@ final class MessagePreparation {
       LOG.warn(
           "idempotency key of event {} ({}) differs from the contract template; the template's key"
               + " is used",
-          envelope.eventId(),
+          LogSafe.text(envelope.eventId()),
           contract.name());
     }
     return p;

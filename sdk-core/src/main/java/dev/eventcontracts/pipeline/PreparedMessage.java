@@ -35,10 +35,18 @@ final class PreparedMessage {
     return e == null || e.eventName() == null ? "unknown" : e.eventName();
   }
 
-  /** The event id for log lines: an envelope field, never a payload value. */
+  /**
+   * The event id for log lines: an envelope field, never a payload value, made safe ({@link
+   * LogSafe}) since the producer wrote it.
+   */
   String eventId() {
     Envelope e = envelope();
-    return e == null ? null : e.eventId();
+    return e == null ? null : LogSafe.text(e.eventId());
+  }
+
+  /** The event name for log lines, made safe. */
+  String loggedEventName() {
+    return LogSafe.text(eventName());
   }
 
   // Meter tags come from the registry, never from the message: a producer (or an attacker)

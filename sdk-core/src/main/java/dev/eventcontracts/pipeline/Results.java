@@ -43,7 +43,7 @@ final class Results {
       }
     }
     if (LOG.isDebugEnabled()) {
-      LOG.debug("{} {} -> {}", p.eventName(), p.eventId(), outcome);
+      LOG.debug("{} {} -> {}", p.loggedEventName(), p.eventId(), outcome);
     }
     return result(p, outcome, Disposition.ACKNOWLEDGE, Duration.ZERO, deadLetter, error);
   }

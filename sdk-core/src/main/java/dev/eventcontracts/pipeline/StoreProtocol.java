@@ -300,7 +300,7 @@ final class StoreProtocol {
         LOG.error(
             "entity version store failed after the handler of {} ({}) succeeded",
             p.eventId(),
-            p.eventName(),
+            p.loggedEventName(),
             e);
         return storeFailure(p, "advance", e);
       } finally {
