@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventcontracts.contract.ContractRegistry;
-import dev.eventcontracts.dlq.DeadLetter;
 import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.envelope.InboundMessage;
 import dev.eventcontracts.pipeline.EventPipeline;
@@ -12,7 +11,6 @@ import dev.eventcontracts.pipeline.HandlerBinding;
 import dev.eventcontracts.pipeline.Outcome;
 import dev.eventcontracts.pipeline.ProcessingResult;
 import dev.eventcontracts.testing.fixtures.RecruitingEvents;
-import dev.eventcontracts.testing.fuzz.HostileInputs.Input;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,66 +44,18 @@ class PipelineFuzzTest {
     return out;
   }
 
-  /** A sink that checks and counts dead letters without keeping their (possibly huge) bytes. */
-  static final class CountingSink implements DeadLetterSink {
-    final AtomicInteger stored = new AtomicInteger();
-
-    @Override
-    public void publish(DeadLetter deadLetter) {
-      stored.incrementAndGet();
-    }
-  }
-
   @Test
   void everyHostileInputEndsWithOneFinalOutcomeItsClassAllows() throws Exception {
     ContractRegistry registry = ContractRegistry.load(RECRUITING);
     FuzzCheck check = FuzzCheck.withoutFaults();
-    CountingSink sink = new CountingSink();
-    EventPipeline.Builder builder = EventPipeline.builder(registry).deadLetterSink(sink);
-    for (String name : RecruitingEvents.EVENT_NAMES) {
-      builder.handler(
-          HandlerBinding.ofJson(
-              name, (payload, context) -> check.handled(context.idempotencyKey())));
-    }
-    EventPipeline pipeline = builder.build();
-    HostileInputs inputs = HostileInputs.of(SEED, samples());
-    Random random = new Random(SEED);
-    long rejected = 0;
+    FuzzDriver.CountingSink sink = new FuzzDriver.CountingSink();
+    EventPipeline pipeline = FuzzDriver.pipeline(registry, check, sink).build();
     long usedBefore = usedHeapAfterGc();
-    int done = 0;
-    while (done < INPUTS) {
-      // alternate single messages (Pub/Sub's path) and batches (Kafka's path)
-      int size = random.nextBoolean() ? 1 : 1 + random.nextInt(50);
-      List<Input> batch = new ArrayList<>(size);
-      List<InboundMessage> messages = new ArrayList<>(size);
-      for (int i = 0; i < size && done + i < INPUTS; i++) {
-        Input input = inputs.next();
-        batch.add(input);
-        messages.add(InboundMessage.of(input.value()));
-      }
-      List<ProcessingResult> results;
-      try {
-        results =
-            size == 1
-                ? List.of(pipeline.process(messages.get(0)))
-                : pipeline.processBatch(messages);
-      } catch (RuntimeException | Error e) {
-        batch.forEach(input -> check.record(input, null, e));
-        done += batch.size();
-        continue;
-      }
-      assertThat(results).as("one result per message, no retries").hasSameSizeAs(batch);
-      for (int i = 0; i < batch.size(); i++) {
-        ProcessingResult result = results.get(i);
-        check.record(batch.get(i), result, null);
-        if (result.deadLetter() != null) {
-          rejected++;
-        }
-      }
-      done += batch.size();
-    }
-    long grown = usedHeapAfterGc() - usedBefore;
 
+    long deadLetters =
+        FuzzDriver.run(pipeline, HostileInputs.of(SEED, samples()), INPUTS, SEED, check);
+
+    long grown = usedHeapAfterGc() - usedBefore;
     System.out.println(
         "fuzz: "
             + INPUTS
@@ -117,7 +66,7 @@ class PipelineFuzzTest {
             + " KiB\n"
             + check.table());
     assertThat(check.problems()).isEmpty();
-    assertThat(sink.stored.get()).isEqualTo(rejected);
+    assertThat(sink.stored()).isEqualTo(deadLetters);
     // every class was exercised
     check
         .counts()
