@@ -166,8 +166,7 @@ public final class EventPipeline {
         break;
       }
     }
-    stores.close(batch);
-    return results;
+    return stores.close(batch, prepared, results);
   }
 
   /** Builds an {@link EventPipeline}. */

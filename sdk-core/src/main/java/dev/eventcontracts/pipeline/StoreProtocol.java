@@ -45,6 +45,7 @@ final class StoreProtocol {
   private final Results results;
   private final HandlerInvocation handlers;
   private final DeadLettering deadLettering;
+  private final UnfinishedBookkeeping unfinished;
 
   StoreProtocol(
       DedupStore dedupStore,
@@ -69,7 +70,11 @@ final class StoreProtocol {
     this.results = results;
     this.handlers = handlers;
     this.deadLettering = deadLettering;
+    this.unfinished = new UnfinishedBookkeeping(UNFINISHED_CAPACITY, lease, results.clock());
   }
+
+  /** The most events whose bookkeeping is remembered as unfinished. */
+  static final int UNFINISHED_CAPACITY = 10_000;
 
   // ---------------------------------------------------------------- batches
 
@@ -105,7 +110,7 @@ final class StoreProtocol {
     Set<String> keys = new LinkedHashSet<>();
     Set<String> entities = new LinkedHashSet<>();
     for (PreparedMessage p : prepared) {
-      if (p.rejection == null && p.claimsKey()) {
+      if (p.rejection == null && p.claimsKey() && unfinished.get(p.key) == null) {
         keys.add(p.key);
         if (p.entity != null) {
           entities.add(p.entity);
@@ -170,19 +175,42 @@ final class StoreProtocol {
     }
   }
 
-  /** Completes the batch's keys in one round trip. */
-  void close(Batch batch) {
+  /**
+   * Completes the batch's keys in one round trip. When that fails, the results are cut before the
+   * first message whose key was to be completed, which is retried instead of acknowledged; the keys
+   * are remembered as unfinished, so the redelivery completes them without running a handler.
+   *
+   * @return the results to hand to the transport
+   */
+  List<ProcessingResult> close(
+      Batch batch, List<PreparedMessage> prepared, List<ProcessingResult> results) {
     Set<String> keys = batch.completions;
     if (keys.isEmpty()) {
-      return;
+      return results;
     }
     long start = System.nanoTime();
     try {
       dedupStore.completeAll(keys, owner, retention);
+      return results;
     } catch (RuntimeException e) {
-      // as for one key: entity positions still guard ordered events; the claims free themselves
-      // when their lease ends
-      LOG.error("dedup store failed to complete {} keys", keys.size(), e);
+      LOG.debug("dedup store failed to complete {} keys; retried", keys.size(), e);
+      Set<String> remembered = new HashSet<>();
+      for (ProcessingResult r : results) {
+        String key = r.idempotencyKey();
+        // the first result of a key decided its outcome; a later one in the batch is a duplicate
+        if (key != null && keys.contains(key) && r.acknowledged() && remembered.add(key)) {
+          unfinished.remember(key, r.outcome(), r.entity(), r.entityVersion(), true);
+        }
+      }
+      for (int i = 0; i < results.size(); i++) {
+        ProcessingResult r = results.get(i);
+        if (r.acknowledged() && r.idempotencyKey() != null && keys.contains(r.idempotencyKey())) {
+          List<ProcessingResult> cut = new ArrayList<>(results.subList(0, i));
+          cut.add(storeFailure(prepared.get(i), "completeAll", e));
+          return cut;
+        }
+      }
+      return results;
     } finally {
       metrics.store("dedup", "completeAll", System.nanoTime() - start);
     }
@@ -229,6 +257,10 @@ final class StoreProtocol {
       ClaimState preclaimed,
       Map<String, OptionalLong> positions,
       Set<String> completions) {
+    UnfinishedBookkeeping.Pending pending = reprocess ? null : unfinished.get(p.key);
+    if (pending != null) {
+      return finishBookkeeping(p, pending, positions);
+    }
     if (!reprocess) {
       ClaimState state = preclaimed;
       if (state == null) {
@@ -270,7 +302,9 @@ final class StoreProtocol {
         metrics.store("ordering", "current", System.nanoTime() - start);
       }
       if (current.isPresent() && current.getAsLong() >= p.position) {
-        complete(p.key, completions);
+        if (!complete(p, Outcome.STALE, completions)) {
+          return storeFailure(p, "complete", null);
+        }
         return results.finish(p, Outcome.STALE);
       }
     }
@@ -295,22 +329,53 @@ final class StoreProtocol {
           }
         }
       } catch (RuntimeException e) {
-        // the handler ran; the key stays claimed until its lease ends, so a redelivery before
-        // then is a duplicate and one after it runs again: the window docs/pipeline.md describes
-        LOG.error(
-            "entity version store failed after the handler of {} ({}) succeeded",
-            p.eventId(),
-            p.loggedEventName(),
-            e);
+        // the handler ran: the redelivery only advances and completes (UnfinishedBookkeeping)
+        LOG.debug("entity version store failed after the handler of {} ran", p.eventId(), e);
+        if (!reprocess) {
+          unfinished.remember(p.key, Outcome.PROCESSED, p.entity, p.position, false);
+        }
         return storeFailure(p, "advance", e);
       } finally {
         metrics.store("ordering", "advance", System.nanoTime() - start);
       }
     }
-    if (!reprocess) {
-      complete(p.key, completions);
+    if (!reprocess && !complete(p, Outcome.PROCESSED, completions)) {
+      return storeFailure(p, "complete", null);
     }
     return results.finish(p, Outcome.PROCESSED);
+  }
+
+  /** The redelivery of an event whose bookkeeping failed: finish it, never rerun the handler. */
+  private ProcessingResult finishBookkeeping(
+      PreparedMessage p,
+      UnfinishedBookkeeping.Pending pending,
+      Map<String, OptionalLong> positions) {
+    if (pending.entity() != null && !pending.advanced()) {
+      long start = System.nanoTime();
+      try {
+        versionStore.advance(pending.entity(), pending.position());
+        if (positions != null) {
+          positions.remove(pending.entity()); // read again if needed
+        }
+        unfinished.remember(p.key, pending.outcome(), pending.entity(), pending.position(), true);
+      } catch (RuntimeException e) {
+        LOG.debug("entity version store still failing for {}", p.eventId(), e);
+        return storeFailure(p, "advance", e);
+      } finally {
+        metrics.store("ordering", "advance", System.nanoTime() - start);
+      }
+    }
+    long start = System.nanoTime();
+    try {
+      dedupStore.complete(p.key, owner, retention);
+    } catch (RuntimeException e) {
+      LOG.debug("dedup store still failing to complete the key of {}", p.eventId(), e);
+      return storeFailure(p, "complete", e);
+    } finally {
+      metrics.store("dedup", "complete", System.nanoTime() - start);
+    }
+    unfinished.forget(p.key);
+    return results.finish(p, pending.outcome());
   }
 
   /** Wraps a handler's exception so it can be told apart from a store's inside a transaction. */
@@ -360,19 +425,26 @@ final class StoreProtocol {
     }
   }
 
-  /** Completes a key now, or at the end of the batch when {@code completions} collects them. */
-  private void complete(String key, Set<String> completions) {
+  /**
+   * Completes a key now, or at the end of the batch when {@code completions} collects them.
+   *
+   * @return false when completing now failed; the key is then remembered as unfinished
+   */
+  private boolean complete(PreparedMessage p, Outcome outcome, Set<String> completions) {
     if (completions != null) {
-      completions.add(key);
-      return;
+      completions.add(p.key);
+      return true;
     }
     long start = System.nanoTime();
     try {
-      dedupStore.complete(key, owner, retention);
+      dedupStore.complete(p.key, owner, retention);
+      return true;
     } catch (RuntimeException e) {
-      // the entity position (if any) already guards against a second run; without one, a
-      // redelivery after the lease runs the handler again: logged loudly, not hidden
-      LOG.error("dedup store failed to complete a key", e);
+      // acknowledging now would leave the key claimed without a record: a redelivery after the
+      // lease would run the handler again; the retry completes it instead
+      LOG.debug("dedup store failed to complete the key of {}; retried", p.eventId(), e);
+      unfinished.remember(p.key, outcome, p.entity, p.position, true);
+      return false;
     } finally {
       metrics.store("dedup", "complete", System.nanoTime() - start);
     }
