@@ -9,6 +9,7 @@ import dev.eventcontracts.metrics.PipelineMetrics;
 import dev.eventcontracts.ordering.EntityVersionStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +49,15 @@ final class StoreProtocol {
   private final DeadLettering deadLettering;
   private final UnfinishedBookkeeping unfinished;
 
+  /**
+   * Keys this pipeline may still hold a claim on although it ran no handler for them: a release
+   * failed, or a claim failed without saying whether it was taken (a database can commit and then
+   * lose the connection). Claims are not re-entrant, so without releasing these first, the
+   * redelivery would find its own claim IN_PROGRESS until the lease ends and stall the partition.
+   * Releasing a claim this owner does not hold does nothing, so trying is always safe.
+   */
+  private final Set<String> unreleased = ConcurrentHashMap.newKeySet();
+
   StoreProtocol(
       DedupStore dedupStore,
       EntityVersionStore versionStore,
@@ -75,6 +86,35 @@ final class StoreProtocol {
 
   /** The most events whose bookkeeping is remembered as unfinished. */
   static final int UNFINISHED_CAPACITY = 10_000;
+
+  private void maybeUnreleased(Collection<String> keys) {
+    for (String key : keys) {
+      if (unreleased.size() >= UNFINISHED_CAPACITY) {
+        return; // beyond this, the lease frees the claims
+      }
+      unreleased.add(key);
+    }
+  }
+
+  /**
+   * Releases the claims left behind on {@code keys} by an earlier failure, before they are claimed
+   * again.
+   */
+  private void releaseLeftovers(Collection<String> keys) {
+    if (unreleased.isEmpty()) {
+      return;
+    }
+    for (String key : keys) {
+      if (unreleased.contains(key) && unfinished.get(key) == null) {
+        try {
+          dedupStore.release(key, owner);
+          unreleased.remove(key);
+        } catch (RuntimeException e) {
+          LOG.debug("dedup store still failing to release a key", e);
+        }
+      }
+    }
+  }
 
   // ---------------------------------------------------------------- batches
 
@@ -118,6 +158,7 @@ final class StoreProtocol {
       }
     }
     if (!keys.isEmpty()) {
+      releaseLeftovers(keys);
       long start = System.nanoTime();
       try {
         batch.claims = dedupStore.claimAll(new ArrayList<>(keys), owner, lease);
@@ -126,6 +167,7 @@ final class StoreProtocol {
         batch.claims = Map.of();
       } catch (RuntimeException e) {
         LOG.debug("dedup store failed to claim {} keys; the batch is retried", keys.size(), e);
+        maybeUnreleased(keys);
         batch.failure = storeFailure(prepared.get(0), "claim", e);
         return batch;
       } finally {
@@ -264,6 +306,7 @@ final class StoreProtocol {
     if (!reprocess) {
       ClaimState state = preclaimed;
       if (state == null) {
+        releaseLeftovers(List.of(p.key));
         long start = System.nanoTime();
         try {
           state = dedupStore.claim(p.key, owner, lease);
@@ -271,6 +314,7 @@ final class StoreProtocol {
           return deadLettering.rejectUnstorable(p, e);
         } catch (RuntimeException e) {
           LOG.debug("dedup store failed to claim the key of {}; retried", p.eventId(), e);
+          maybeUnreleased(List.of(p.key));
           return storeFailure(p, "claim", e);
         } finally {
           metrics.store("dedup", "claim", System.nanoTime() - start);
@@ -455,7 +499,8 @@ final class StoreProtocol {
     try {
       dedupStore.release(key, owner);
     } catch (RuntimeException e) {
-      LOG.debug("dedup store failed to release a key; it frees itself when the lease ends", e);
+      LOG.debug("dedup store failed to release a key; released before its next claim", e);
+      maybeUnreleased(List.of(key));
     } finally {
       metrics.store("dedup", "release", System.nanoTime() - start);
     }

@@ -44,6 +44,8 @@ class StoreOutageTest {
     final DedupStore delegate;
     volatile boolean claimDown;
     volatile boolean completeDown;
+    volatile boolean releaseDown;
+    volatile boolean claimCommitsThenFails;
 
     DownableDedup(DedupStore delegate) {
       this.delegate = delegate;
@@ -54,7 +56,11 @@ class StoreOutageTest {
       if (claimDown) {
         throw new IllegalStateException("connection refused");
       }
-      return delegate.claim(key, owner, lease);
+      ClaimState state = delegate.claim(key, owner, lease);
+      if (claimCommitsThenFails) {
+        throw new IllegalStateException("connection reset after the commit");
+      }
+      return state;
     }
 
     @Override
@@ -62,7 +68,11 @@ class StoreOutageTest {
       if (claimDown) {
         throw new IllegalStateException("connection refused");
       }
-      return delegate.claimAll(keys, owner, lease);
+      Map<String, ClaimState> states = delegate.claimAll(keys, owner, lease);
+      if (claimCommitsThenFails) {
+        throw new IllegalStateException("connection reset after the commit");
+      }
+      return states;
     }
 
     @Override
@@ -83,6 +93,9 @@ class StoreOutageTest {
 
     @Override
     public void release(String key, String owner) {
+      if (releaseDown) {
+        throw new IllegalStateException("connection refused");
+      }
       delegate.release(key, owner);
     }
   }
@@ -192,5 +205,48 @@ class StoreOutageTest {
     assertThat(handled.count()).isZero();
     assertThat(pipeline.process(event).outcome()).isEqualTo(Outcome.PROCESSED);
     assertThat(handled.count()).isEqualTo(1);
+  }
+
+  @Test
+  void aClaimLeftBehindByAFailedReleaseDoesNotStallTheRedeliveryUntilTheLeaseEnds() {
+    InboundMessage event = msg(profile("cand_7", 1));
+    // the handler fails and the release fails with it: the claim stays in the store
+    EventPipeline failing =
+        Fixtures.pipeline(DeadLetterSink.inMemory(), clock)
+            .owner("consumer-a")
+            .dedupStore(dedup)
+            .entityVersionStore(versions)
+            .handler(
+                HandlerBinding.ofJson(
+                    "profile.updated", new Fixtures.Flaky(1, new IllegalStateException("boom"))))
+            .build();
+    dedup.releaseDown = true;
+    ProcessingResult first = failing.process(event);
+    dedup.releaseDown = false;
+
+    ProcessingResult redelivered = failing.process(event, 2);
+
+    assertThat(first.acknowledged()).isFalse();
+    assertThat(redelivered.outcome()).isEqualTo(Outcome.PROCESSED);
+  }
+
+  @Test
+  void aClaimThatCommittedButReportedAFailureDoesNotStallTheRedelivery() {
+    InboundMessage event = msg(invite("inv_77"));
+    dedup.claimCommitsThenFails = true;
+    ProcessingResult first = pipeline.process(event);
+    List<ProcessingResult> batch = pipeline.processBatch(List.of(msg(invite("inv_78")), event));
+    dedup.claimCommitsThenFails = false;
+
+    ProcessingResult again = pipeline.process(event, 2);
+    List<ProcessingResult> batchAgain =
+        pipeline.processBatch(List.of(msg(invite("inv_78")), event));
+
+    assertThat(first.acknowledged()).isFalse();
+    assertThat(batch).allMatch(r -> !r.acknowledged());
+    assertThat(again.outcome()).isEqualTo(Outcome.PROCESSED);
+    assertThat(batchAgain)
+        .extracting(ProcessingResult::outcome)
+        .containsExactly(Outcome.PROCESSED, Outcome.DUPLICATE);
   }
 }
