@@ -230,8 +230,8 @@ final class Guard {
         openings = 0;
         openUntilMillis = 0;
         LOG.info(
-            "{} store circuit breaker CLOSED: the store answers again; {} calls were refused while"
-                + " it was open",
+            "{} store circuit breaker CLOSED: the store answers again; calls refused while it was"
+                + " open: {}",
             role.tag(),
             refusedSinceOpen.sumThenReset());
       }
