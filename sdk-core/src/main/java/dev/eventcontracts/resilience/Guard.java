@@ -122,11 +122,11 @@ final class Guard {
     if (remaining > 0) {
       return Duration.ofMillis(remaining);
     }
-    if (breaker.getState() == State.HALF_OPEN) {
-      // the trial calls are out: their results decide soon
-      return Duration.ofMillis(waitFunction.apply(1));
+    if (breaker.getState() == State.OPEN) {
+      return Duration.ofMillis(1); // the wait is over: the next call is a trial
     }
-    return Duration.ofMillis(1);
+    // half open with the trial calls out (their results decide soon), or forced open by hand
+    return Duration.ofMillis(waitFunction.apply(1));
   }
 
   void succeeded(boolean recorded, long startMillis) {

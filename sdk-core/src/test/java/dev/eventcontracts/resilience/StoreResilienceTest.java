@@ -251,6 +251,14 @@ class StoreResilienceTest {
   }
 
   @Test
+  void aBreakerForcedOpenByHandAsksForTheFirstWait() {
+    resilience.circuitBreaker(StoreRole.DEDUP).transitionToForcedOpenState();
+    assertThat(retryAfterMillis()).isEqualTo(1_000);
+    assertThat(state(StoreRole.DEDUP)).isEqualTo(2.0);
+    assertThat(dedupDelegate.calls).hasValue(0);
+  }
+
+  @Test
   void disabledWrapsNothingAndWrappingTwiceWrapsOnce() {
     assertThat(StoreResilience.disabled().dedupStore(dedupDelegate)).isSameAs(dedupDelegate);
     assertThat(StoreResilience.disabled().enabled()).isFalse();
