@@ -69,8 +69,9 @@ public final class EnvelopeReader {
         // a duplicate name is read last-wins here, but dead letters and replays carry the raw
         // bytes, which another parser may read first-wins: refuse what two readers disagree on.
         // The tree reader checks it for free (ObjectNode.replace returns the earlier value);
-        // StreamReadFeature.STRICT_DUPLICATE_DETECTION keeps a set of names per object and cost
-        // 7-18% of a parse (docs/performance.md). Everything the SDK binds is read as a tree first.
+        // StreamReadFeature.STRICT_DUPLICATE_DETECTION keeps a set of names per object and cost up
+        // to 19% of a parse (docs/performance.md). Everything the SDK binds is read as a tree
+        // first.
         .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
         .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
         .build();

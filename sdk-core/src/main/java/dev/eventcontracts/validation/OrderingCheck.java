@@ -28,9 +28,11 @@ final class OrderingCheck {
   /** The violations that stop this event from being ordered; empty when it can be. */
   List<Violation> check(OrderingRule rule, Envelope envelope) {
     List<Violation> out = List.of();
-    if (rule.entityOf(envelope) == null) {
-      out = new ArrayList<>(2);
-      for (FieldRef ref : rule.entity().missing(envelope)) {
+    // missing() is empty exactly when rule.entityOf renders, and builds no string
+    List<FieldRef> missing = rule.entity().missing(envelope);
+    if (!missing.isEmpty()) {
+      out = new ArrayList<>(missing.size() + 1);
+      for (FieldRef ref : missing) {
         out.add(
             Violation.of(
                 pointer(ref, envelope),
