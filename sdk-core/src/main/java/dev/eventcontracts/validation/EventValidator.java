@@ -2,6 +2,7 @@ package dev.eventcontracts.validation;
 
 import dev.eventcontracts.contract.ContractRegistry;
 import dev.eventcontracts.contract.EventContract;
+import dev.eventcontracts.contract.EventKeys;
 import dev.eventcontracts.contract.OrderingRule;
 import dev.eventcontracts.contract.Resolution;
 import dev.eventcontracts.envelope.Envelope;
@@ -100,6 +101,15 @@ public final class EventValidator {
     OrderingRule rule = contract.ordering();
     List<Violation> order = rule == null ? List.of() : ordering.check(rule, envelope);
     if (payload.isEmpty() && read.violations().isEmpty() && order.isEmpty()) {
+      // a key or entity no store can hold would be retried for ever: refused as the event's fault
+      String unstorable = EventKeys.storageProblem(contract, envelope);
+      if (unstorable != null) {
+        return new ValidationReport(
+            ValidationStatus.INVALID,
+            envelope,
+            contract,
+            List.of(Violation.of("", ViolationCode.UNSTORABLE, unstorable)));
+      }
       return new ValidationReport(ValidationStatus.VALID, envelope, contract, List.of());
     }
     List<Violation> all = new ArrayList<>(read.violations().size() + payload.size() + order.size());
