@@ -129,6 +129,29 @@ final class Guard {
     return Duration.ofMillis(waitFunction.apply(1));
   }
 
+  /** A store call that may throw a checked exception (a dead-letter sink's publish). */
+  @FunctionalInterface
+  interface Call<T, E extends Exception> {
+    T run() throws E;
+  }
+
+  /**
+   * Runs one store call behind the breaker: asks for a permit ({@code followUp} calls finish work a
+   * trial already began), times it, and records its success or failure.
+   */
+  <T, E extends Exception> T call(String operation, boolean followUp, Call<T, E> work) throws E {
+    boolean recorded = acquire(followUp);
+    long start = now();
+    try {
+      T result = work.run();
+      succeeded(recorded, start);
+      return result;
+    } catch (Exception | Error e) {
+      failed(recorded, operation, start, e);
+      throw e;
+    }
+  }
+
   void succeeded(boolean recorded, long startMillis) {
     succeededAfter(recorded, Math.max(0, clock.millis() - startMillis));
   }

@@ -16,28 +16,24 @@ final class ResilientDeadLetterSink implements DeadLetterSink {
 
   @Override
   public void publish(DeadLetter deadLetter) throws Exception {
-    boolean recorded = guard.acquire(false);
-    long start = guard.now();
-    try {
-      delegate.publish(deadLetter);
-      guard.succeeded(recorded, start);
-    } catch (Exception | Error e) {
-      guard.failed(recorded, "publish", start, e);
-      throw e;
-    }
+    guard.call(
+        "publish",
+        false,
+        () -> {
+          delegate.publish(deadLetter);
+          return null;
+        });
   }
 
   @Override
   public void publishAll(List<DeadLetter> deadLetters) throws Exception {
-    boolean recorded = guard.acquire(false);
-    long start = guard.now();
-    try {
-      delegate.publishAll(deadLetters);
-      guard.succeeded(recorded, start);
-    } catch (Exception | Error e) {
-      guard.failed(recorded, "publishAll", start, e);
-      throw e;
-    }
+    guard.call(
+        "publishAll",
+        false,
+        () -> {
+          delegate.publishAll(deadLetters);
+          return null;
+        });
   }
 
   @Override

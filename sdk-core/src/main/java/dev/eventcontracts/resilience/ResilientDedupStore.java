@@ -19,69 +19,45 @@ final class ResilientDedupStore implements DedupStore {
 
   @Override
   public ClaimState claim(String key, String owner, Duration lease) {
-    boolean recorded = guard.acquire(false);
-    long start = guard.now();
-    try {
-      ClaimState state = delegate.claim(key, owner, lease);
-      guard.succeeded(recorded, start);
-      return state;
-    } catch (RuntimeException | Error e) {
-      guard.failed(recorded, "claim", start, e);
-      throw e;
-    }
+    return guard.call("claim", false, () -> delegate.claim(key, owner, lease));
   }
 
   @Override
   public Map<String, ClaimState> claimAll(List<String> keys, String owner, Duration lease) {
-    boolean recorded = guard.acquire(false);
-    long start = guard.now();
-    try {
-      Map<String, ClaimState> states = delegate.claimAll(keys, owner, lease);
-      guard.succeeded(recorded, start);
-      return states;
-    } catch (RuntimeException | Error e) {
-      guard.failed(recorded, "claimAll", start, e);
-      throw e;
-    }
+    return guard.call("claimAll", false, () -> delegate.claimAll(keys, owner, lease));
   }
 
   @Override
   public void complete(String key, String owner, Duration retention) {
-    boolean recorded = guard.acquire(true);
-    long start = guard.now();
-    try {
-      delegate.complete(key, owner, retention);
-      guard.succeeded(recorded, start);
-    } catch (RuntimeException | Error e) {
-      guard.failed(recorded, "complete", start, e);
-      throw e;
-    }
+    guard.call(
+        "complete",
+        true,
+        () -> {
+          delegate.complete(key, owner, retention);
+          return null;
+        });
   }
 
   @Override
   public void completeAll(Collection<String> keys, String owner, Duration retention) {
-    boolean recorded = guard.acquire(true);
-    long start = guard.now();
-    try {
-      delegate.completeAll(keys, owner, retention);
-      guard.succeeded(recorded, start);
-    } catch (RuntimeException | Error e) {
-      guard.failed(recorded, "completeAll", start, e);
-      throw e;
-    }
+    guard.call(
+        "completeAll",
+        true,
+        () -> {
+          delegate.completeAll(keys, owner, retention);
+          return null;
+        });
   }
 
   @Override
   public void release(String key, String owner) {
-    boolean recorded = guard.acquire(true);
-    long start = guard.now();
-    try {
-      delegate.release(key, owner);
-      guard.succeeded(recorded, start);
-    } catch (RuntimeException | Error e) {
-      guard.failed(recorded, "release", start, e);
-      throw e;
-    }
+    guard.call(
+        "release",
+        true,
+        () -> {
+          delegate.release(key, owner);
+          return null;
+        });
   }
 
   @Override

@@ -17,45 +17,18 @@ final class ResilientEntityVersionStore implements EntityVersionStore {
 
   @Override
   public OptionalLong current(String entity) {
-    boolean recorded = guard.acquire(false);
-    long start = guard.now();
-    try {
-      OptionalLong position = delegate.current(entity);
-      guard.succeeded(recorded, start);
-      return position;
-    } catch (RuntimeException | Error e) {
-      guard.failed(recorded, "current", start, e);
-      throw e;
-    }
+    return guard.call("current", false, () -> delegate.current(entity));
   }
 
   @Override
   public Map<String, OptionalLong> currentAll(Collection<String> entities) {
-    boolean recorded = guard.acquire(false);
-    long start = guard.now();
-    try {
-      Map<String, OptionalLong> positions = delegate.currentAll(entities);
-      guard.succeeded(recorded, start);
-      return positions;
-    } catch (RuntimeException | Error e) {
-      guard.failed(recorded, "currentAll", start, e);
-      throw e;
-    }
+    return guard.call("currentAll", false, () -> delegate.currentAll(entities));
   }
 
   @Override
   public boolean advance(String entity, long position) {
     // the handler has run: a half-open breaker must not turn its success into a second run
-    boolean recorded = guard.acquire(true);
-    long start = guard.now();
-    try {
-      boolean advanced = delegate.advance(entity, position);
-      guard.succeeded(recorded, start);
-      return advanced;
-    } catch (RuntimeException | Error e) {
-      guard.failed(recorded, "advance", start, e);
-      throw e;
-    }
+    return guard.call("advance", true, () -> delegate.advance(entity, position));
   }
 
   @Override
