@@ -81,7 +81,11 @@ final class RegistryLoader {
       }
       builder.add(contract);
     }
-    return builder.build();
+    try {
+      return builder.build();
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(directory.toString(), e.getMessage(), e);
+    }
   }
 
   private static JsonNode readJson(Path file) {
@@ -246,7 +250,7 @@ final class RegistryLoader {
       throw new RegistryException(where, "x-ordering must be an object");
     }
     for (String key : iterable(node)) {
-      if (!Set.of("entity", "version", "timestamp").contains(key)) {
+      if (!Set.of("entity", "version", "timestamp", "scope").contains(key)) {
         throw new RegistryException(where, "x-ordering: unknown key '" + key + "'");
       }
     }
@@ -256,9 +260,11 @@ final class RegistryLoader {
       throw new RegistryException(
           where, "x-ordering needs exactly one of 'version' and 'timestamp'");
     }
-    return byVersion
-        ? OrderingRule.byVersion(entity, text(node, "version", where))
-        : OrderingRule.byTimestamp(entity, text(node, "timestamp", where));
+    OrderingRule rule =
+        byVersion
+            ? OrderingRule.byVersion(entity, text(node, "version", where))
+            : OrderingRule.byTimestamp(entity, text(node, "timestamp", where));
+    return node.has("scope") ? rule.inScope(text(node, "scope", where)) : rule;
   }
 
   private static List<String> iterable(JsonNode node) {

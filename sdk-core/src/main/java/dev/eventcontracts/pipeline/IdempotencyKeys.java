@@ -42,12 +42,12 @@ final class IdempotencyKeys {
     return new Derived(tenant == null ? key : "tenant/" + tenant + "/" + key, mismatch);
   }
 
-  /** Scopes an ordering entity by contract name and tenant. */
+  /** Scopes an ordering entity by ordering scope (the contract name by default) and tenant. */
   static String entity(EventContract contract, Envelope envelope, String entity) {
     String tenant = envelope.tenantId();
     return tenant == null
-        ? contract.name() + "/" + entity
-        : "tenant/" + tenant + "/" + contract.name() + "/" + entity;
+        ? contract.orderingScope() + "/" + entity
+        : "tenant/" + tenant + "/" + contract.orderingScope() + "/" + entity;
   }
 
   private static String sha256(byte[] value) {
