@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventcontracts.envelope.EnvelopeFormats;
-import dev.eventcontracts.envelope.JsonEnvelopeFormat;
 import dev.eventcontracts.validation.Limits;
 import dev.eventcontracts.version.VersionPolicy;
 import java.io.IOException;
@@ -151,7 +150,7 @@ final class RegistryLoader {
           builder.envelopeFormat(
               format.isTextual()
                   ? EnvelopeFormats.named(format.asText())
-                  : JsonEnvelopeFormat.fromSpec(format));
+                  : EnvelopeFormats.fromSpec(format));
         } catch (IllegalArgumentException e) {
           throw new RegistryException(where, "envelopeFormats: " + e.getMessage(), e);
         }

@@ -141,18 +141,57 @@ class JsonEnvelopeFormatTest {
 
   @Test
   void numbersAreAcceptedWhereTheSeedsUseThem() {
-    EnvelopeReader reader =
+    // seed 001 prints no event; a number version is read as its text
+    EnvelopeReader activity =
         EnvelopeReader.of(List.of(EnvelopeFormats.activity()), Limits.defaults());
+    EnvelopeResult read =
+        activity.read(
+            InboundMessage.of(
+                "{\"eventType\": \"X\", \"version\": 2.1, \"jobId\": \"j1\", \"userId\":"
+                    + " \"u1\", \"timestamp\": \"2023-11-14T22:13:20Z\", \"payload\": {}}"));
+    assertThat(read.violations()).isEmpty();
+    assertThat(read.envelope().eventVersion()).isEqualTo("2.1");
+    // seed 002 prints epoch milliseconds
+    EnvelopeReader interview =
+        EnvelopeReader.of(List.of(EnvelopeFormats.interview()), Limits.defaults());
     Envelope e =
-        reader
+        interview
             .read(
                 InboundMessage.of(
-                    "{\"eventType\": \"X\", \"version\": 2.1, \"timestamp\": 1700000000000,"
-                        + " \"payload\": {}}"))
+                    "{\"eventId\": \"e1\", \"eventType\": \"X\", \"timestamp\":"
+                        + " 1700000000000, \"payload\": {}}"))
             .envelope();
-    assertThat(e.eventVersion()).isEqualTo("2.1");
     assertThat(e.occurredAt()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_000L));
     assertThat(e.value("occurred_at").longValue()).isEqualTo(1_700_000_000_000L);
+  }
+
+  @Test
+  void epochMillisAreOptInWhereTheSeedSaysIso8601() {
+    String event =
+        "{\"eventType\": \"X\", \"version\": 1, \"jobId\": \"j1\", \"userId\": \"u1\","
+            + " \"timestamp\": 1700000000000, \"payload\": {}}";
+    EnvelopeResult strict =
+        EnvelopeReader.of(List.of(EnvelopeFormats.activity()), Limits.defaults())
+            .read(InboundMessage.of(event));
+    assertThat(strict.violations())
+        .extracting(Violation::path, Violation::code)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("/timestamp", "format"));
+    JsonEnvelopeFormat lenient =
+        EnvelopeFormats.activity().toBuilder()
+            .check(EnvelopeField.OCCURRED_AT, JsonEnvelopeFormat.Check.DATE_TIME_OR_EPOCH_MILLIS)
+            .build();
+    assertThat(
+            EnvelopeReader.of(List.of(lenient), Limits.defaults())
+                .read(InboundMessage.of(event))
+                .violations())
+        .isEmpty();
+    assertThatThrownBy(
+            () ->
+                JsonEnvelopeFormat.builder("x")
+                    .field(EnvelopeField.EVENT_NAME, "/n")
+                    .check(
+                        EnvelopeField.EVENT_ID, JsonEnvelopeFormat.Check.DATE_TIME_OR_EPOCH_MILLIS))
+        .hasMessageContaining("occurred_at only");
   }
 
   @Test

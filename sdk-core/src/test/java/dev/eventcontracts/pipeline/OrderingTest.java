@@ -12,7 +12,9 @@ import dev.eventcontracts.contract.Field;
 import dev.eventcontracts.contract.OrderingRule;
 import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.dlq.InMemoryDeadLetterSink;
+import dev.eventcontracts.envelope.EnvelopeField;
 import dev.eventcontracts.envelope.EnvelopeFormats;
+import dev.eventcontracts.envelope.JsonEnvelopeFormat;
 import dev.eventcontracts.ordering.EntityVersionStore;
 import dev.eventcontracts.pipeline.Fixtures.Flaky;
 import dev.eventcontracts.pipeline.Fixtures.MutableClock;
@@ -92,9 +94,13 @@ class OrderingTest {
 
   @Test
   void timestampOrderingWithinACorrelationId() {
+    // seed 004 wants UTC; the opt-in date-time check lets this test compare instants across offsets
     ContractRegistry registry =
         ContractRegistry.builder()
-            .envelopeFormat(EnvelopeFormats.commerce())
+            .envelopeFormat(
+                EnvelopeFormats.commerce().toBuilder()
+                    .check(EnvelopeField.OCCURRED_AT, JsonEnvelopeFormat.Check.DATE_TIME)
+                    .build())
             .add(
                 EventContract.builder("order.status_changed", "1.0")
                     .required("order_id", Field.string())
