@@ -380,7 +380,12 @@ public final class CloudEventsFormat implements EnvelopeFormat {
       }
       specVersions.clear();
       for (String v : versions) {
-        SpecVersion.parse(v);
+        try {
+          SpecVersion.parse(v);
+        } catch (RuntimeException e) { // CloudEventRWException
+          throw new IllegalArgumentException(
+              "specversion '" + v + "' is not one the CloudEvents SDK reads", e);
+        }
         specVersions.add(v);
       }
       return this;
