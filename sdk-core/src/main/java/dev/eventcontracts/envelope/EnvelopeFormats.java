@@ -45,7 +45,9 @@ public final class EnvelopeFormats {
    * Seed 000 (Jobarium, Pub/Sub): snake_case with {@code event_id} (UUID), {@code event_name},
    * {@code event_version} ({@code v1}), {@code occurred_at}, {@code producer}, {@code trace_id},
    * {@code idempotency_key} required, {@code tenant_id}, {@code correlation_id}, {@code schema_ref}
-   * optional, body under {@code payload}.
+   * optional, body under {@code payload}. Every envelope field is a string ({@code event_version}
+   * too: {@code "v1"}, not {@code 1}), {@code occurred_at} is "ISO-8601 UTC" ({@code Z} or {@code
+   * +00:00}).
    */
   public static JsonEnvelopeFormat jobarium() {
     return JsonEnvelopeFormat.builder("jobarium")
@@ -71,7 +73,8 @@ public final class EnvelopeFormats {
             IDEMPOTENCY_KEY,
             PAYLOAD)
         .check(EVENT_ID, Check.UUID)
-        .check(OCCURRED_AT, Check.DATE_TIME)
+        .check(OCCURRED_AT, Check.DATE_TIME_UTC)
+        .schema(json("{\"properties\": {\"event_version\": {\"type\": \"string\"}}}"))
         .build();
   }
 
@@ -80,8 +83,9 @@ public final class EnvelopeFormats {
    * version}, {@code timestamp}, {@code source_service}, {@code correlation_id}, body under {@code
    * data}. Every field of the seed's "common base structure" is required ({@code event_id}, {@code
    * correlation_id}, {@code timestamp}, {@code source_service}, a version, {@code event_type},
-   * {@code data}); the timestamp is "always UTC in ISO 8601" ({@code Z} or {@code +00:00}); {@code
-   * data} is an object.
+   * {@code data}); the timestamp is "always UTC in ISO 8601" ({@code Z} or {@code +00:00});
+   * versions are strings. That {@code data} is an object is the contracts' {@code "type":
+   * "object"}.
    */
   public static JsonEnvelopeFormat commerce() {
     return JsonEnvelopeFormat.builder("commerce")
@@ -98,7 +102,10 @@ public final class EnvelopeFormats {
         .require(
             EVENT_ID, CORRELATION_ID, OCCURRED_AT, PRODUCER, EVENT_VERSION, EVENT_NAME, PAYLOAD)
         .check(OCCURRED_AT, Check.DATE_TIME_UTC)
-        .schema(json("{\"properties\": {\"data\": {\"type\": \"object\"}}}"))
+        .schema(
+            json(
+                "{\"properties\": {\"event_version\": {\"type\": \"string\"}, \"version\":"
+                    + " {\"type\": \"string\"}}}"))
         .build();
   }
 
@@ -107,10 +114,11 @@ public final class EnvelopeFormats {
    * timestamp} as epoch milliseconds or ISO text, {@code version} at the top or under {@code
    * metadata} ({@code 1.0} when absent), producer in {@code source} or {@code metadata.service},
    * body under {@code payload} or {@code data}. The seed's {@code DomainEvent} interface is
-   * checked: {@code userId} and {@code sessionId} are strings when present, the body is an object,
-   * and {@code metadata}, when present, is an object with a string {@code service} and a string
-   * {@code version} (and string {@code correlationId}, {@code causationId} when present). Epoch
-   * milliseconds are accepted as timestamps because the seed prints them.
+   * checked: {@code userId} and {@code sessionId} are strings when present, and {@code metadata},
+   * when present, is an object with a string {@code service} and a string {@code version} (and
+   * string {@code correlationId}, {@code causationId} when present), and a top-level {@code
+   * version} is a string. That the body is an object is the contracts' {@code "type": "object"}.
+   * Epoch milliseconds are accepted as timestamps because the seed prints them.
    */
   public static JsonEnvelopeFormat interview() {
     return JsonEnvelopeFormat.builder("interview")
@@ -131,10 +139,9 @@ public final class EnvelopeFormats {
             json(
                 """
                 {"properties": {
+                  "version": {"type": "string"},
                   "userId": {"type": "string"},
                   "sessionId": {"type": "string"},
-                  "payload": {"type": "object"},
-                  "data": {"type": "object"},
                   "metadata": {
                     "type": "object",
                     "required": ["service", "version"],
@@ -151,8 +158,8 @@ public final class EnvelopeFormats {
    * Seed 001 (activity builder): camelCase with {@code eventType}, {@code version}, {@code jobId},
    * {@code userId}, {@code timestamp}, body under {@code payload}; there is no event id, so
    * contracts key on {@code {envelope.jobId}}. All six top-level fields are required ("all events
-   * must include"), {@code jobId} and {@code userId} are strings, {@code payload} an object, and
-   * the timestamp is ISO-8601 text (RFC 3339 with an offset), not epoch milliseconds.
+   * must include"), {@code jobId} and {@code userId} are strings, and the timestamp is ISO-8601
+   * text (RFC 3339 with an offset), not epoch milliseconds.
    */
   public static JsonEnvelopeFormat activity() {
     return JsonEnvelopeFormat.builder("activity")
@@ -169,7 +176,7 @@ public final class EnvelopeFormats {
         .schema(
             json(
                 "{\"required\": [\"userId\"], \"properties\": {\"userId\": {\"type\":"
-                    + " \"string\"}, \"payload\": {\"type\": \"object\"}}}"))
+                    + " \"string\"}}}"))
         .build();
   }
 
