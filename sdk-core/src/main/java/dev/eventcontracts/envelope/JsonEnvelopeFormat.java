@@ -465,7 +465,9 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
     }
     for (dev.eventcontracts.contract.PayloadSchema schema : schemas) {
       for (Violation v : schema.validate(document, "")) {
-        violations = add(violations, v);
+        if (!reported(violations, v)) { // a mapped field's own type check said it already
+          violations = add(violations, v);
+        }
       }
     }
     return new EnvelopeResult(out.build(), violations == null ? List.of() : violations);
@@ -516,6 +518,17 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
   private String pointerOf(EnvelopeField field) {
     Locator[] locators = fields.get(field);
     return locators == null || locators.length == 0 ? "/" + field.key() : locators[0].pointer;
+  }
+
+  private static boolean reported(List<Violation> list, Violation v) {
+    if (list != null) {
+      for (Violation seen : list) {
+        if (seen.path().equals(v.path()) && seen.code().equals(v.code())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static List<Violation> add(List<Violation> list, Violation v) {
