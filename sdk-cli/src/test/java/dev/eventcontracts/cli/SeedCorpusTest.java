@@ -115,6 +115,40 @@ class SeedCorpusTest {
     return tests.stream();
   }
 
+  /**
+   * The tables in docs/seeds.md and the corpora agree: every rule whose test is "corpus NNN-XX" has
+   * a rejected line with that rule, and every corpus line names a rule of its seed's table.
+   */
+  @org.junit.jupiter.api.Test
+  void theSeedTablesAndTheCorporaNameTheSameRules() throws IOException {
+    java.util.Set<String> tableRules = new java.util.TreeSet<>();
+    java.util.Set<String> corpusProven = new java.util.TreeSet<>();
+    java.util.regex.Pattern corpusRef =
+        java.util.regex.Pattern.compile("corpus (\\d{3}-[A-Z]+\\d+)");
+    for (String row : Files.readAllLines(Path.of("../docs/seeds.md"))) {
+      if (row.matches("^\\| \\d{3}-[A-Z]+\\d+ \\|.*")) {
+        tableRules.add(row.substring(2, row.indexOf(' ', 2)));
+        java.util.regex.Matcher m = corpusRef.matcher(row);
+        while (m.find()) {
+          corpusProven.add(m.group(1));
+        }
+      }
+    }
+    java.util.Set<String> rejectedRules = new java.util.TreeSet<>();
+    for (String registry : REGISTRY_NAMES) {
+      for (Case c : cases(registry)) {
+        if (!c.expect().equals("VALID")) {
+          rejectedRules.add(c.rule());
+        }
+        assertThat(c.rule().endsWith("-valid") || tableRules.contains(c.rule()))
+            .as(registry + ":" + c.line() + " names rule " + c.rule() + ", which is in no table")
+            .isTrue();
+      }
+    }
+    assertThat(rejectedRules).as("rules with a rejected corpus line").containsAll(corpusProven);
+    assertThat(tableRules).hasSizeGreaterThan(80);
+  }
+
   private static void check(Case c) throws IOException {
     String registry = REGISTRIES + c.registry();
     List<String> validateArgs = new ArrayList<>(List.of("validate", "-r", registry));

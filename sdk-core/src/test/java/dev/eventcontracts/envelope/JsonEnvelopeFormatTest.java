@@ -166,6 +166,37 @@ class JsonEnvelopeFormatTest {
   }
 
   @Test
+  void aRegistryEntryAddsChecksToABuiltInFormat() {
+    // seed 002 comments eventId as a UUID but prints evt-... ids: the check is opt-in
+    String event =
+        "{\"eventId\": \"evt-1\", \"eventType\": \"user.created\", \"timestamp\":"
+            + " \"2025-10-06T10:00:00.000Z\", \"data\": {}}";
+    assertThat(
+            EnvelopeReader.of(List.of(EnvelopeFormats.interview()), Limits.defaults())
+                .read(InboundMessage.of(event))
+                .violations())
+        .isEmpty();
+    EnvelopeFormat strict =
+        EnvelopeFormats.fromSpec(
+            tree("{\"use\": \"interview\", \"formats\": {\"event_id\": \"uuid\"}}"));
+    assertThat(strict.name()).isEqualTo("interview");
+    assertThat(
+            EnvelopeReader.of(List.of(strict), Limits.defaults())
+                .read(InboundMessage.of(event))
+                .violations())
+        .extracting(Violation::path, Violation::code)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("/eventId", "format"));
+    // the built-in's own rules stay: a required member and its schema
+    JsonEnvelopeFormat renamed =
+        (JsonEnvelopeFormat)
+            EnvelopeFormats.fromSpec(
+                tree("{\"use\": \"activity\", \"name\": \"jobs\", \"required\": [\"producer\"]}"));
+    assertThat(renamed.name()).isEqualTo("jobs");
+    assertThat(renamed.required()).contains(EnvelopeField.CORRELATION_ID, EnvelopeField.PRODUCER);
+    assertThat(renamed.schemas()).hasSize(1);
+  }
+
+  @Test
   void epochMillisAreOptInWhereTheSeedSaysIso8601() {
     String event =
         "{\"eventType\": \"X\", \"version\": 1, \"jobId\": \"j1\", \"userId\": \"u1\","
