@@ -74,7 +74,7 @@ public final class EnvelopeFormats {
             PAYLOAD)
         .check(EVENT_ID, Check.UUID)
         .check(OCCURRED_AT, Check.DATE_TIME_UTC)
-        .schema(json("{\"properties\": {\"event_version\": {\"type\": \"string\"}}}"))
+        .numericVersions(false)
         .build();
   }
 
@@ -102,10 +102,7 @@ public final class EnvelopeFormats {
         .require(
             EVENT_ID, CORRELATION_ID, OCCURRED_AT, PRODUCER, EVENT_VERSION, EVENT_NAME, PAYLOAD)
         .check(OCCURRED_AT, Check.DATE_TIME_UTC)
-        .schema(
-            json(
-                "{\"properties\": {\"event_version\": {\"type\": \"string\"}, \"version\":"
-                    + " {\"type\": \"string\"}}}"))
+        .numericVersions(false)
         .build();
   }
 
@@ -135,11 +132,11 @@ public final class EnvelopeFormats {
         .defaultValue(EVENT_VERSION, "1.0")
         .require(EVENT_ID, EVENT_NAME, OCCURRED_AT, PAYLOAD)
         .check(OCCURRED_AT, Check.DATE_TIME_OR_EPOCH_MILLIS)
+        .numericVersions(false)
         .schema(
             json(
                 """
                 {"properties": {
-                  "version": {"type": "string"},
                   "userId": {"type": "string"},
                   "sessionId": {"type": "string"},
                   "metadata": {

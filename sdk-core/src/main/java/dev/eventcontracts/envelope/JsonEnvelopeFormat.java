@@ -130,6 +130,7 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
   private final int[] tableSlots;
   private final int tableMask;
   private final boolean onlyTopLevel;
+  private final boolean numericVersions;
 
   private JsonEnvelopeFormat(Builder b) {
     this.name = b.name;
@@ -174,6 +175,7 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
       }
     }
     this.onlyTopLevel = top;
+    this.numericVersions = b.numericVersions;
     this.slotNames = slots.keySet().toArray(String[]::new);
     int size = Integer.highestOneBit(Math.max(4, slotNames.length * 4) - 1) << 1;
     this.tableKeys = new String[size];
@@ -239,7 +241,13 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
     b.checks.putAll(checks);
     b.schemaNodes.addAll(schemaNodes);
     b.schemas.addAll(schemas);
+    b.numericVersions = numericVersions;
     return b;
+  }
+
+  /** Whether a number is read as {@code event_version} ({@code "version": 1} as {@code 1}). */
+  public boolean numericVersions() {
+    return numericVersions;
   }
 
   /** The format checks by field. */
@@ -269,8 +277,16 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
     JsonNode use = spec.get("use");
     Set<String> known =
         use == null
-            ? Set.of("name", "detect", "fields", "required", "defaults", "formats", "schema")
-            : Set.of("use", "name", "required", "defaults", "formats", "schema");
+            ? Set.of(
+                "name",
+                "detect",
+                "fields",
+                "required",
+                "defaults",
+                "formats",
+                "schema",
+                "numericVersions")
+            : Set.of("use", "name", "required", "defaults", "formats", "schema", "numericVersions");
     for (Iterator<String> it = spec.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!known.contains(key)) {
@@ -339,6 +355,13 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
     JsonNode schema = spec.get("schema");
     if (schema != null) {
       b.schema(schema);
+    }
+    JsonNode numeric = spec.get("numericVersions");
+    if (numeric != null) {
+      if (!numeric.isBoolean()) {
+        throw new IllegalArgumentException("'numericVersions' must be true or false");
+      }
+      b.numericVersions(numeric.booleanValue());
     }
   }
 
@@ -434,7 +457,8 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
         if (field == EnvelopeField.PAYLOAD) {
           out.payload(value, locator.pointer);
         } else {
-          Violation problem = set(out, field, planChecks[i], value, locator.pointer);
+          Violation problem =
+              set(out, field, planChecks[i], value, locator.pointer, numericVersions);
           if (problem != null) {
             violations = add(violations, problem);
           }
@@ -475,7 +499,12 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
 
   /** Stores a value, or returns the violation that makes it unusable. */
   private static Violation set(
-      Envelope.Builder out, EnvelopeField field, Check check, JsonNode value, String pointer) {
+      Envelope.Builder out,
+      EnvelopeField field,
+      Check check,
+      JsonNode value,
+      String pointer,
+      boolean numericVersions) {
     if (value.isTextual()) {
       String text = value.textValue();
       if (check != null && !check.accepts(text)) {
@@ -502,7 +531,7 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
       out.occurredAtEpochMillis(value.longValue());
       return null;
     }
-    if (value.isNumber() && field == EnvelopeField.EVENT_VERSION) {
+    if (value.isNumber() && field == EnvelopeField.EVENT_VERSION && numericVersions) {
       out.field(field, value.asText());
       return null;
     }
@@ -579,6 +608,7 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
     private final EnumSet<EnvelopeField> required = EnumSet.noneOf(EnvelopeField.class);
     private final EnumMap<EnvelopeField, String> defaults = new EnumMap<>(EnvelopeField.class);
     private final EnumMap<EnvelopeField, Check> checks = new EnumMap<>(EnvelopeField.class);
+    private boolean numericVersions = true;
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -614,6 +644,7 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
       b.checks.putAll(checks);
       b.schemaNodes.addAll(schemaNodes);
       b.schemas.addAll(schemas);
+      b.numericVersions = numericVersions;
       return b;
     }
 
@@ -645,6 +676,16 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
     /** A value to use when the document leaves a field out. */
     public Builder defaultValue(EnvelopeField field, String value) {
       defaults.put(field, Objects.requireNonNull(value));
+      return this;
+    }
+
+    /**
+     * Whether a JSON number is read as the version ({@code "version": 1} is {@code 1}); on by
+     * default. Off, a number is a {@code type} violation: for shapes whose version is a string
+     * ({@code "v1"}, {@code "1.0"}), as seeds 000, 002 and 004 say.
+     */
+    public Builder numericVersions(boolean accepted) {
+      this.numericVersions = accepted;
       return this;
     }
 

@@ -194,6 +194,15 @@ class JsonEnvelopeFormatTest {
     assertThat(renamed.name()).isEqualTo("jobs");
     assertThat(renamed.required()).contains(EnvelopeField.CORRELATION_ID, EnvelopeField.PRODUCER);
     assertThat(renamed.schemas()).hasSize(1);
+    assertThat(renamed.numericVersions()).isTrue();
+    assertThat(EnvelopeFormats.jobarium().numericVersions()).isFalse();
+    JsonEnvelopeFormat numeric =
+        (JsonEnvelopeFormat)
+            EnvelopeFormats.fromSpec(tree("{\"use\": \"jobarium\", \"numericVersions\": true}"));
+    assertThat(numeric.numericVersions()).isTrue();
+    assertThatThrownBy(
+            () -> EnvelopeFormats.fromSpec(tree("{\"use\": \"jobarium\", \"numericVersions\": 1}")))
+        .hasMessageContaining("numericVersions");
   }
 
   @Test
