@@ -139,16 +139,17 @@ class SimulateCommandTest {
     JsonNode uploaded = messages.get(0);
     assertThat(uploaded.get("event_name").asText()).isEqualTo("candidate.document.uploaded");
     assertThat(uploaded.get("idempotency_key").asText())
-        .isEqualTo("tenant/tnt_acme/candidate.document.uploaded:doc_0b93f4aa");
+        .isEqualTo("t8:tnt_acme/candidate.document.uploaded:doc_0b93f4aa");
     assertThat(uploaded.has("entity")).isFalse();
     assertThat(uploaded.has("entity_version")).isFalse();
     JsonNode profile = messages.get(2);
     assertThat(profile.get("event_name").asText()).isEqualTo("profile.updated");
     assertThat(profile.get("entity").asText())
-        .isEqualTo("tenant/tnt_acme/profile.updated/cand_7f3a9c21");
+        .isEqualTo("t8:tnt_acme/15:profile.updated/cand_7f3a9c21");
     assertThat(profile.get("entity_version").asLong()).isEqualTo(3);
     // line 4 is version 4 of the same candidate, without a tenant: a different entity
-    assertThat(messages.get(3).get("entity").asText()).isEqualTo("profile.updated/cand_7f3a9c21");
+    assertThat(messages.get(3).get("entity").asText())
+        .isEqualTo("-/15:profile.updated/cand_7f3a9c21");
 
     JsonNode summary = run.summary();
     assertThat(summary.properties())
@@ -170,7 +171,7 @@ class SimulateCommandTest {
             "{\"line\":1,\"event_id\":\"9a89b6b0-a247-4158-a83b-ba51bea27dc0\","
                 + "\"event_name\":\"candidate.document.uploaded\",\"event_version\":\"v1\","
                 + "\"outcome\":\"PROCESSED\",\"replay\":false,"
-                + "\"idempotency_key\":\"tenant/tnt_acme/candidate.document.uploaded:doc_0b93f4aa\","
+                + "\"idempotency_key\":\"t8:tnt_acme/candidate.document.uploaded:doc_0b93f4aa\","
                 + "\"errors\":[]}");
     assertThat(run.out())
         .endsWith(
@@ -226,7 +227,7 @@ class SimulateCommandTest {
         .extracting(m -> m.get("replay").asBoolean())
         .containsExactly(false, false, false, true, true, false, false, false, false, false);
     assertThat(messages.get(1).get("idempotency_key").asText())
-        .isEqualTo("tenant/tnt_acme/profile.updated:cand_7f3a9c21:5");
+        .isEqualTo("t8:tnt_acme/profile.updated:cand_7f3a9c21:5");
     assertThat(messages.get(2).get("entity_version").asLong()).isEqualTo(3);
     assertThat(messages.get(3).get("entity_version").asLong()).isEqualTo(6);
     JsonNode garbage = messages.get(5);

@@ -106,7 +106,7 @@ final class InMemoryDedupStore implements DedupStore {
 
   @Override
   public ClaimState claim(String key, String owner, Duration lease) {
-    Objects.requireNonNull(key, "key");
+    StoreKeys.check("key", key);
     int ownerId = internOwner(owner);
     long now = clock.millis();
     return claim(key, hash.applyAsLong(key), ownerId, now, plus(now, lease.toMillis()));
@@ -114,12 +114,14 @@ final class InMemoryDedupStore implements DedupStore {
 
   @Override
   public Map<String, ClaimState> claimAll(List<String> keys, String owner, Duration lease) {
+    for (String key : keys) {
+      StoreKeys.check("key", key); // all or nothing: no key is claimed when one is refused
+    }
     int ownerId = internOwner(owner);
     long now = clock.millis();
     long until = plus(now, lease.toMillis());
     Map<String, ClaimState> out = new LinkedHashMap<>(mapCapacity(keys.size()));
     for (String key : keys) {
-      Objects.requireNonNull(key, "key");
       if (!out.containsKey(key)) {
         out.put(key, claim(key, hash.applyAsLong(key), ownerId, now, until));
       }

@@ -1,5 +1,6 @@
 package dev.eventcontracts.ordering;
 
+import dev.eventcontracts.dedup.StoreKeys;
 import dev.eventcontracts.internal.KeyTable;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -37,7 +38,7 @@ final class InMemoryEntityVersionStore implements EntityVersionStore {
 
   @Override
   public OptionalLong current(String entity) {
-    long h = hash.applyAsLong(Objects.requireNonNull(entity, "entity"));
+    long h = hash.applyAsLong(StoreKeys.check("entity", entity));
     KeyTable t = table(h);
     synchronized (t) {
       int e = t.find(entity, h);
@@ -47,6 +48,9 @@ final class InMemoryEntityVersionStore implements EntityVersionStore {
 
   @Override
   public Map<String, OptionalLong> currentAll(Collection<String> entities) {
+    for (String entity : entities) {
+      StoreKeys.check("entity", entity);
+    }
     Map<String, OptionalLong> out =
         new LinkedHashMap<>((int) Math.min(1 << 30, entities.size() * 4L / 3 + 1));
     for (String entity : entities) {
@@ -59,7 +63,7 @@ final class InMemoryEntityVersionStore implements EntityVersionStore {
 
   @Override
   public boolean advance(String entity, long position) {
-    long h = hash.applyAsLong(Objects.requireNonNull(entity, "entity"));
+    long h = hash.applyAsLong(StoreKeys.check("entity", entity));
     KeyTable t = table(h);
     synchronized (t) {
       int e = t.find(entity, h);

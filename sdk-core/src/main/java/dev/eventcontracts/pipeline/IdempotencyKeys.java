@@ -8,11 +8,22 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Derives the idempotency key of an event. In order: the contract's template, when every field it
- * names is present; else the envelope's {@code idempotency_key}; else the event id; else a SHA-256
- * digest of the raw message value (identical bytes are the same event). A template with an absent
- * field is never rendered with a hole, so two distinct events cannot collapse onto one key. Keys
- * are scoped by tenant ({@code tenant/<id>/<key>}) when the envelope names one.
+ * Derives the idempotency key and the ordering entity of an event, scoped so that no two tenants
+ * can ever meet.
+ *
+ * <p>The key, in order: the contract's template, when every field it names is present; else, for a
+ * contract without a template, the envelope's {@code idempotency_key}; else the event's own
+ * identity ({@code <event name>:<event id>}); else a SHA-256 digest of the raw message value
+ * (identical bytes are the same event). A contract whose template cannot be rendered does not fall
+ * back to the envelope's key: producers that build that key from the same template put the same
+ * hole in it, so two distinct events would collapse.
+ *
+ * <p>Scoping is length-prefixed, so it is injective for every tenant, key, contract and entity: a
+ * key is stored as {@code t<n>:<tenant>/<key>} ({@code n} the tenant's length in UTF-16 chars) or
+ * {@code -/<key>} without a tenant; an entity as {@code <tenant scope><m>:<scope>/<entity>}, where
+ * {@code scope} is the contract's ordering scope (its name unless the ordering rule names one). The
+ * tenant prefix is read by its length, never by searching for a separator, so neither a tenant nor
+ * a key containing {@code /} or {@code :} can pose as another's.
  */
 final class IdempotencyKeys {
   private IdempotencyKeys() {}
@@ -28,8 +39,7 @@ final class IdempotencyKeys {
       key = template.render(envelope);
       String declared = envelope.idempotencyKey();
       mismatch = key != null && declared != null && !declared.equals(key);
-    }
-    if (key == null) {
+    } else {
       key = envelope.idempotencyKey();
     }
     if (key == null && envelope.eventId() != null) {
@@ -38,16 +48,18 @@ final class IdempotencyKeys {
     if (key == null) {
       key = "sha256:" + sha256(value);
     }
-    String tenant = envelope.tenantId();
-    return new Derived(tenant == null ? key : "tenant/" + tenant + "/" + key, mismatch);
+    return new Derived(tenantScope(envelope.tenantId()) + key, mismatch);
   }
 
-  /** Scopes an ordering entity by ordering scope (the contract name by default) and tenant. */
+  /** Scopes an ordering entity by tenant and ordering scope (the contract name by default). */
   static String entity(EventContract contract, Envelope envelope, String entity) {
-    String tenant = envelope.tenantId();
-    return tenant == null
-        ? contract.orderingScope() + "/" + entity
-        : "tenant/" + tenant + "/" + contract.orderingScope() + "/" + entity;
+    String scope = contract.orderingScope();
+    return tenantScope(envelope.tenantId()) + scope.length() + ":" + scope + "/" + entity;
+  }
+
+  /** {@code t<n>:<tenant>/}, or {@code -/} without a tenant. */
+  static String tenantScope(String tenant) {
+    return tenant == null ? "-/" : "t" + tenant.length() + ":" + tenant + "/";
   }
 
   private static String sha256(byte[] value) {

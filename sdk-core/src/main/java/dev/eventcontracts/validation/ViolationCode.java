@@ -44,6 +44,12 @@ public final class ViolationCode {
   /** A string or number in the document is longer than the configured limit. */
   public static final String TOO_LONG = "too_long";
 
+  /**
+   * The event's idempotency key or ordering entity cannot be held by any store (too long, a NUL
+   * character, an unpaired surrogate); see {@code dev.eventcontracts.dedup.StoreKeys}.
+   */
+  public static final String UNSTORABLE = "unstorable";
+
   /** No envelope format recognises the document. */
   public static final String UNKNOWN_ENVELOPE = "unknown_envelope";
 

@@ -116,14 +116,14 @@ class InMemoryEntityVersionStoreTest {
     for (int i = 0; i < 1_000; i++) {
       entities.add("entity-" + i);
     }
-    entities.addAll(List.of("", "\u00e9", "e\u0301", "\ud800", "?", "x".repeat(10_000)));
+    entities.addAll(List.of("", "\u00e9", "e\u0301", "?", "x".repeat(512)));
     for (int i = 0; i < entities.size(); i++) {
       assertThat(collided.advance(entities.get(i), i)).isTrue();
     }
     for (int i = 0; i < entities.size(); i++) {
       assertThat(collided.current(entities.get(i))).as(entities.get(i)).hasValue(i);
     }
-    assertThat(collided.current("x".repeat(9_999) + "y")).isEmpty();
+    assertThat(collided.current("x".repeat(511) + "y")).isEmpty();
     assertThat(collided.current("entity-1000")).isEmpty();
   }
 
@@ -139,7 +139,7 @@ class InMemoryEntityVersionStoreTest {
       for (int i = 0; i < 300; i++) {
         pool.add("entity-" + i);
       }
-      pool.addAll(List.of("", "\u00fc", "\ud83c\udf89", "\udc00", "y".repeat(700)));
+      pool.addAll(List.of("", "\u00fc", "\ud83c\udf89", "y".repeat(512)));
       long[] extremes = {Long.MIN_VALUE, Long.MAX_VALUE, 0, -1};
       for (int op = 0; op < 30_000; op++) {
         String entity = pool.get(random.nextInt(pool.size()));

@@ -178,9 +178,9 @@ class BatchProcessingTest {
     assertThat(handled.count()).isEqualTo(1);
     // the later keys are free again: even another consumer can claim them now
     DedupStore store = dedup.delegate;
-    assertThat(store.claim("invite.created:inv_1", "consumer-b", Duration.ofSeconds(1)))
+    assertThat(store.claim("-/invite.created:inv_1", "consumer-b", Duration.ofSeconds(1)))
         .isEqualTo(ClaimState.CLAIMED);
-    store.release("invite.created:inv_1", "consumer-b");
+    store.release("-/invite.created:inv_1", "consumer-b");
 
     // the transport redelivers the failed message and everything after it
     jobHandlerDown.set(false);
@@ -192,7 +192,7 @@ class BatchProcessingTest {
 
   @Test
   void inProgressKeyStopsTheBatch() {
-    dedup.delegate.claim("invite.created:inv_2", "consumer-b", Duration.ofMinutes(1));
+    dedup.delegate.claim("-/invite.created:inv_2", "consumer-b", Duration.ofMinutes(1));
     List<InboundMessage> batch =
         List.of(msg(invite("inv_1")), msg(invite("inv_2")), msg(invite("inv_3")));
 
@@ -201,7 +201,7 @@ class BatchProcessingTest {
     assertThat(outcomes(results)).containsExactly(Outcome.PROCESSED, Outcome.DUPLICATE);
     assertThat(results.get(1).disposition()).isEqualTo(Disposition.RETRY);
     assertThat(results.get(1).retryAfter()).isEqualTo(EventPipeline.DEFAULT_IN_PROGRESS_DELAY);
-    assertThat(dedup.delegate.claim("invite.created:inv_3", "consumer-b", Duration.ofSeconds(1)))
+    assertThat(dedup.delegate.claim("-/invite.created:inv_3", "consumer-b", Duration.ofSeconds(1)))
         .isEqualTo(ClaimState.CLAIMED);
   }
 

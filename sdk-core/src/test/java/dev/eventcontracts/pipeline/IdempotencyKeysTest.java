@@ -19,9 +19,15 @@ import dev.eventcontracts.pipeline.Fixtures.MutableClock;
 import dev.eventcontracts.pipeline.Fixtures.Recorder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
-/** The idempotency-key rule: template, envelope key, event id, digest; tenant scoping. */
+/** The idempotency-key rule: template, envelope key, event id, digest; injective tenant scoping. */
 class IdempotencyKeysTest {
   private final MutableClock clock = new MutableClock(NOW);
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -50,9 +56,9 @@ class IdempotencyKeysTest {
     assertThat(acme.outcome()).isEqualTo(Outcome.PROCESSED);
     assertThat(globex.outcome()).isEqualTo(Outcome.PROCESSED);
     assertThat(none.outcome()).isEqualTo(Outcome.PROCESSED);
-    assertThat(acme.idempotencyKey()).isEqualTo("tenant/tnt_acme/profile.updated:cand_1:3");
-    assertThat(globex.idempotencyKey()).isEqualTo("tenant/tnt_globex/profile.updated:cand_1:3");
-    assertThat(none.idempotencyKey()).isEqualTo("profile.updated:cand_1:3");
+    assertThat(acme.idempotencyKey()).isEqualTo("t8:tnt_acme/profile.updated:cand_1:3");
+    assertThat(globex.idempotencyKey()).isEqualTo("t10:tnt_globex/profile.updated:cand_1:3");
+    assertThat(none.idempotencyKey()).isEqualTo("-/profile.updated:cand_1:3");
     assertThat(handled.count()).isEqualTo(3);
     // and within one tenant it is still a duplicate
     assertThat(pipeline.process(msg(with(event, "tenant_id", "tnt_acme"))).outcome())
@@ -66,7 +72,62 @@ class IdempotencyKeysTest {
     ProcessingResult other = pipeline.process(msg(with(profile("cand_1", 3), "tenant_id", "b")));
 
     assertThat(other.outcome()).isEqualTo(Outcome.PROCESSED);
-    assertThat(other.entity()).isEqualTo("tenant/b/profile.updated/cand_1");
+    assertThat(other.entity()).isEqualTo("t1:b/15:profile.updated/cand_1");
+  }
+
+  @Test
+  void aTenantContainingTheSeparatorCannotPoseAsAnotherTenant() {
+    // before length-prefixing, tenant "tnt_acme/profile.updated:cand_1:3" with any key, or tenant
+    // "a" with key "b/k" against tenant "a/b" with key "k", scoped onto the same string
+    ObjectNode event = profile("cand_1", 3);
+    ProcessingResult plain = pipeline.process(msg(with(event, "tenant_id", "a")));
+    ProcessingResult nested = pipeline.process(msg(with(event, "tenant_id", "a/profile.updated")));
+    ProcessingResult posing =
+        pipeline.process(msg(with(event, "tenant_id", "t1:a/profile.updated:cand_1:3")));
+    ProcessingResult untenanted = pipeline.process(msg(event));
+
+    assertThat(List.of(plain, nested, posing, untenanted))
+        .extracting(ProcessingResult::outcome)
+        .containsOnly(Outcome.PROCESSED);
+    assertThat(handled.count()).isEqualTo(4);
+  }
+
+  @Test
+  void anEmptyTenantIsNotTheAbsentTenant() {
+    ObjectNode event = profile("cand_1", 3);
+
+    assertThat(pipeline.process(msg(with(event, "tenant_id", ""))).outcome())
+        .isEqualTo(Outcome.PROCESSED);
+    assertThat(pipeline.process(msg(event)).outcome()).isEqualTo(Outcome.PROCESSED);
+  }
+
+  /**
+   * Reads a scoped key back into tenant and key: possible only because the scoping is injective.
+   */
+  private static List<String> unscope(String scoped) {
+    if (scoped.startsWith("-/")) {
+      return java.util.Arrays.asList(null, scoped.substring(2));
+    }
+    int colon = scoped.indexOf(':');
+    int length = Integer.parseInt(scoped.substring(1, colon));
+    String tenant = scoped.substring(colon + 1, colon + 1 + length);
+    assertThat(scoped.charAt(colon + 1 + length)).isEqualTo('/');
+    return java.util.Arrays.asList(tenant, scoped.substring(colon + 2 + length));
+  }
+
+  @Property(tries = 2000)
+  void scopingIsInjective(
+      @ForAll("hostile") String tenant, @ForAll("hostile") String key, @ForAll boolean noTenant) {
+    String t = noTenant ? null : tenant;
+    String scoped = IdempotencyKeys.tenantScope(t) + key;
+
+    assertThat(unscope(scoped)).containsExactly(t, key);
+  }
+
+  @Provide
+  Arbitrary<String> hostile() {
+    // the characters scoping uses, digits that look like lengths, and a few others
+    return Arbitraries.strings().withChars("t-/:0123456789ab").ofMaxLength(12);
   }
 
   @Test
@@ -76,7 +137,7 @@ class IdempotencyKeysTest {
     ProcessingResult result = pipeline.process(msg(event));
 
     assertThat(result.outcome()).isEqualTo(Outcome.PROCESSED);
-    assertThat(result.idempotencyKey()).isEqualTo("profile.updated:cand_1:3");
+    assertThat(result.idempotencyKey()).isEqualTo("-/profile.updated:cand_1:3");
     assertThat(mismatches("profile.updated")).isEqualTo(1.0);
     // matching keys are not counted
     pipeline.process(msg(profile("cand_1", 4)));
@@ -86,10 +147,13 @@ class IdempotencyKeysTest {
   }
 
   @Test
-  void templateWithAnAbsentOptionalFieldFallsBackToTheEnvelopeKey() {
-    // E-13's template names source_event_id, which is optional: never render a key with a hole
-    ObjectNode a = billing("org_1", null, "billing.usage.updated:org_1:2026-02:invites_sent:e-1");
-    ObjectNode b = billing("org_1", null, "billing.usage.updated:org_1:2026-02:invites_sent:e-2");
+  void templateWithAnAbsentOptionalFieldFallsBackToTheEventsOwnIdentity() {
+    // E-13's template names source_event_id, which is optional: never render a key with a hole,
+    // and never trust the envelope's key either, since a producer building it from the same
+    // template puts the same hole in it (":invites_sent:" with nothing after)
+    String holed = "billing.usage.updated:org_1:2026-02:invites_sent:";
+    ObjectNode a = billing("org_1", null, holed);
+    ObjectNode b = billing("org_1", null, holed);
 
     ProcessingResult first = pipeline.process(msg(a));
     ProcessingResult second = pipeline.process(msg(b));
@@ -97,9 +161,9 @@ class IdempotencyKeysTest {
     assertThat(first.outcome()).isEqualTo(Outcome.PROCESSED);
     assertThat(second.outcome()).isEqualTo(Outcome.PROCESSED);
     assertThat(first.idempotencyKey())
-        .isEqualTo("billing.usage.updated:org_1:2026-02:invites_sent:e-1");
+        .isEqualTo("-/billing.usage.updated:" + a.get("event_id").asText());
     assertThat(second.idempotencyKey())
-        .isEqualTo("billing.usage.updated:org_1:2026-02:invites_sent:e-2");
+        .isEqualTo("-/billing.usage.updated:" + b.get("event_id").asText());
     assertThat(handled.count()).isEqualTo(2);
     assertThat(mismatches("billing.usage.updated")).isZero();
     // the same usage event redelivered is still a duplicate
@@ -112,7 +176,7 @@ class IdempotencyKeysTest {
         billing("org_1", "evt-9", "billing.usage.updated:org_1:2026-02:invites_sent:evt-9");
 
     assertThat(pipeline.process(msg(event)).idempotencyKey())
-        .isEqualTo("billing.usage.updated:org_1:2026-02:invites_sent:evt-9");
+        .isEqualTo("-/billing.usage.updated:org_1:2026-02:invites_sent:evt-9");
   }
 
   /** A registry whose one contract has no key template, for the later fallbacks. */
@@ -142,7 +206,7 @@ class IdempotencyKeysTest {
     ProcessingResult result = p.process(msg(event));
 
     assertThat(result.outcome()).isEqualTo(Outcome.PROCESSED);
-    assertThat(result.idempotencyKey()).isEqualTo("user.created:e-1");
+    assertThat(result.idempotencyKey()).isEqualTo("-/user.created:e-1");
     assertThat(p.process(msg(event.replace("u-1", "u-2"))).outcome()).isEqualTo(Outcome.DUPLICATE);
   }
 
@@ -168,7 +232,7 @@ class IdempotencyKeysTest {
     ProcessingResult same = p.process(InboundMessage.of(bytes.clone()));
     ProcessingResult other = p.process(msg(event.replace("15:04:05", "15:04:06")));
 
-    assertThat(first.idempotencyKey()).startsWith("sha256:").hasSize("sha256:".length() + 64);
+    assertThat(first.idempotencyKey()).startsWith("-/sha256:").hasSize("-/sha256:".length() + 64);
     assertThat(first.outcome()).isEqualTo(Outcome.PROCESSED);
     assertThat(same.outcome()).isEqualTo(Outcome.DUPLICATE);
     assertThat(other.outcome()).isEqualTo(Outcome.PROCESSED);

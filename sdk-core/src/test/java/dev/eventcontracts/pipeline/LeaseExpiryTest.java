@@ -33,7 +33,7 @@ class LeaseExpiryTest {
   void claimOfADeadConsumerIsTakenOverAfterTheLease() {
     InboundMessage message = msg(invite("inv_1"));
     // the dead consumer claimed the key, then vanished without completing or releasing it
-    assertThat(dedup.claim("invite.created:inv_1", "dead", lease)).isEqualTo(ClaimState.CLAIMED);
+    assertThat(dedup.claim("-/invite.created:inv_1", "dead", lease)).isEqualTo(ClaimState.CLAIMED);
 
     ProcessingResult whileHeld = survivor.process(message);
     assertThat(whileHeld.outcome()).isEqualTo(Outcome.DUPLICATE);
@@ -50,8 +50,8 @@ class LeaseExpiryTest {
     assertThat(handled.count()).isEqualTo(1);
 
     // the dead consumer waking up cannot undo the survivor's work
-    dedup.release("invite.created:inv_1", "dead");
-    dedup.complete("invite.created:inv_1", "dead", Duration.ofMillis(1));
+    dedup.release("-/invite.created:inv_1", "dead");
+    dedup.complete("-/invite.created:inv_1", "dead", Duration.ofMillis(1));
     clock.advance(Duration.ofSeconds(1));
     assertThat(survivor.process(message).outcome()).isEqualTo(Outcome.DUPLICATE);
     assertThat(handled.count()).isEqualTo(1);

@@ -42,14 +42,14 @@ class OrderingTest {
 
     ProcessingResult failed = pipeline.process(msg(profile("cand_1", 5)), 1);
     assertThat(failed.disposition()).isEqualTo(Disposition.RETRY);
-    assertThat(versions.current("profile.updated/cand_1")).isEmpty();
+    assertThat(versions.current("-/15:profile.updated/cand_1")).isEmpty();
 
     // an older version arriving in between is not stale: version 5 was never applied
     assertThat(pipeline.process(msg(profile("cand_1", 4))).outcome()).isEqualTo(Outcome.PROCESSED);
     // and the redelivery of the failed version is processed, not stale
     assertThat(pipeline.process(msg(profile("cand_1", 5)), 2).outcome())
         .isEqualTo(Outcome.PROCESSED);
-    assertThat(versions.current("profile.updated/cand_1")).isEqualTo(OptionalLong.of(5));
+    assertThat(versions.current("-/15:profile.updated/cand_1")).isEqualTo(OptionalLong.of(5));
   }
 
   @Test
@@ -65,8 +65,8 @@ class OrderingTest {
 
     assertThat(pipeline.process(msg(profile("x_1", 9))).outcome()).isEqualTo(Outcome.PROCESSED);
     assertThat(pipeline.process(msg(job("x_1", 2))).outcome()).isEqualTo(Outcome.PROCESSED);
-    assertThat(versions.current("profile.updated/x_1")).isEqualTo(OptionalLong.of(9));
-    assertThat(versions.current("job.updated/x_1")).isEqualTo(OptionalLong.of(2));
+    assertThat(versions.current("-/15:profile.updated/x_1")).isEqualTo(OptionalLong.of(9));
+    assertThat(versions.current("-/11:job.updated/x_1")).isEqualTo(OptionalLong.of(2));
   }
 
   @Test
@@ -131,7 +131,7 @@ class OrderingTest {
         pipeline.process(msg(order("e5", "corr-2", "2024-01-15T12:00:00Z", "created")));
 
     assertThat(completed.outcome()).isEqualTo(Outcome.PROCESSED);
-    assertThat(completed.entity()).isEqualTo("order.status_changed/corr-1");
+    assertThat(completed.entity()).isEqualTo("-/20:order.status_changed/corr-1");
     assertThat(completed.entityVersion()).isEqualTo(1705322700000L);
     assertThat(cancelledEarlier.outcome()).isEqualTo(Outcome.STALE);
     assertThat(sameInstantOtherOffset.outcome()).isEqualTo(Outcome.STALE);

@@ -62,8 +62,8 @@ class PipelineOutcomesTest {
       assertThat(result.retryAfter()).isZero();
       assertThat(result.deadLetter()).isNull();
       assertThat(result.error()).isNull();
-      assertThat(result.idempotencyKey()).isEqualTo("tenant/tnt_acme/profile.updated:cand_1:3");
-      assertThat(result.entity()).isEqualTo("tenant/tnt_acme/profile.updated/cand_1");
+      assertThat(result.idempotencyKey()).isEqualTo("t8:tnt_acme/profile.updated:cand_1:3");
+      assertThat(result.entity()).isEqualTo("t8:tnt_acme/15:profile.updated/cand_1");
       assertThat(result.entityVersion()).isEqualTo(3L);
       assertThat(result.envelope().eventId()).isEqualTo(event.get("event_id").asText());
       assertThat(sink.deadLetters()).isEmpty();
@@ -72,7 +72,7 @@ class PipelineOutcomesTest {
       EventContext ctx = profiles.last().context();
       assertThat(profiles.last().payload().get("candidate_id").asText()).isEqualTo("cand_1");
       assertThat(ctx.idempotencyKey()).isEqualTo(result.idempotencyKey());
-      assertThat(ctx.entity()).contains("tenant/tnt_acme/profile.updated/cand_1");
+      assertThat(ctx.entity()).contains("t8:tnt_acme/15:profile.updated/cand_1");
       assertThat(ctx.entityVersion()).contains(3L);
       assertThat(ctx.deliveryAttempt()).isEqualTo(1);
       assertThat(ctx.replay()).isFalse();
@@ -146,7 +146,7 @@ class PipelineOutcomesTest {
       ProcessingResult again = pipeline.process(msg(resent));
 
       assertThat(again.outcome()).isEqualTo(Outcome.DUPLICATE);
-      assertThat(again.idempotencyKey()).isEqualTo("profile.updated:cand_1:3");
+      assertThat(again.idempotencyKey()).isEqualTo("-/profile.updated:cand_1:3");
       assertThat(profiles.count()).isEqualTo(1);
     }
   }

@@ -276,7 +276,13 @@ class PipelinePropertiesTest {
         Integer max = expected.finalVersions().get(kind + "/" + entity);
         OptionalLong stored =
             versions.current(
-                kind + "/" + (kind.equals("profile.updated") ? "cand_" : "job_") + entity);
+                "-/"
+                    + kind.length()
+                    + ":"
+                    + kind
+                    + "/"
+                    + (kind.equals("profile.updated") ? "cand_" : "job_")
+                    + entity);
         assertThat(stored).isEqualTo(max == null ? OptionalLong.empty() : OptionalLong.of(max));
       }
     }

@@ -97,7 +97,7 @@ class ReplayTest {
     assertThat(twice.outcome()).isEqualTo(Outcome.PROCESSED);
     assertThat(handled.versions("profile_version")).containsExactly(3, 5, 3, 3);
     assertThat(handled.last().context().replay()).isTrue();
-    assertThat(versions.current("profile.updated/cand_1")).isEqualTo(OptionalLong.of(5));
+    assertThat(versions.current("-/15:profile.updated/cand_1")).isEqualTo(OptionalLong.of(5));
     // live traffic is still ordered and deduplicated
     assertThat(pipeline.process(msg(profile("cand_1", 4))).outcome()).isEqualTo(Outcome.STALE);
     assertThat(pipeline.process(msg(v3)).outcome()).isEqualTo(Outcome.DUPLICATE);
@@ -109,7 +109,7 @@ class ReplayTest {
 
     pipeline.process(replay(profile("cand_1", 7)));
 
-    assertThat(versions.current("profile.updated/cand_1")).isEqualTo(OptionalLong.of(7));
+    assertThat(versions.current("-/15:profile.updated/cand_1")).isEqualTo(OptionalLong.of(7));
     assertThat(pipeline.process(msg(profile("cand_1", 6))).outcome()).isEqualTo(Outcome.STALE);
   }
 

@@ -128,8 +128,10 @@ class TransactionalModeTest {
     assertThat(store.writes).containsExactly("cand_1@3", "cand_1@5");
     assertThat(store.keys)
         .containsExactlyInAnyOrder(
-            "profile.updated:cand_1:3", "profile.updated:cand_1:5", "profile.updated:cand_1:4");
-    assertThat(store.positions).containsEntry("profile.updated/cand_1", 5L);
+            "-/profile.updated:cand_1:3",
+            "-/profile.updated:cand_1:5",
+            "-/profile.updated:cand_1:4");
+    assertThat(store.positions).containsEntry("-/15:profile.updated/cand_1", 5L);
     assertThat(
             meters
                 .get(MetricNames.STORE_DURATION)
@@ -201,7 +203,7 @@ class TransactionalModeTest {
         .isEqualTo(Outcome.PROCESSED);
 
     assertThat(store.writes).containsExactly("cand_1@3", "cand_1@5", "cand_1@3");
-    assertThat(store.positions).containsEntry("profile.updated/cand_1", 5L);
+    assertThat(store.positions).containsEntry("-/15:profile.updated/cand_1", 5L);
   }
 
   @Test

@@ -1,13 +1,12 @@
 package dev.eventcontracts.jdbc;
 
+import dev.eventcontracts.dedup.StoreKeys;
+import dev.eventcontracts.dedup.UnstorableKeyException;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
 /** Checks of the names that go into SQL: table names as text, keys and owners as parameters. */
 final class Names {
-  /** The longest key or entity, in UTF-16 chars: what a VARCHAR(512) holds in every dialect. */
-  static final int MAX_KEY_LENGTH = 512;
-
   /** The longest owner, matching the owner column's VARCHAR(255). */
   static final int MAX_OWNER_LENGTH = 255;
 
@@ -34,9 +33,12 @@ final class Names {
     return name;
   }
 
-  /** Returns {@code key} when a key or entity column can hold it; throws otherwise. */
+  /**
+   * Returns {@code key} when a key or entity column can hold it exactly; throws {@link
+   * UnstorableKeyException} otherwise (the rule every store applies, {@link StoreKeys}).
+   */
   static String key(String what, String key) {
-    return text(what, key, MAX_KEY_LENGTH);
+    return StoreKeys.check(what, key);
   }
 
   /** Returns {@code owner} when the owner column can hold it; throws otherwise. */

@@ -2,6 +2,7 @@ package dev.eventcontracts.redis;
 
 import dev.eventcontracts.dedup.ClaimState;
 import dev.eventcontracts.dedup.DedupStore;
+import dev.eventcontracts.dedup.StoreKeys;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
@@ -88,7 +89,7 @@ public final class RedisDedupStore implements DedupStore {
   /** Claims a key with one script call; the lease expires on the Redis server's clock. */
   @Override
   public ClaimState claim(String key, String owner, Duration lease) {
-    Objects.requireNonNull(key, "key");
+    StoreKeys.check("key", key);
     String[] args = {checkOwner(owner), Long.toString(RedisAccess.positiveMillis(lease, "lease"))};
     CompletableFuture<String> reply =
         DedupScripts.CLAIM.run(redis.commands(), new String[] {keyPrefix + key}, args);
@@ -109,6 +110,9 @@ public final class RedisDedupStore implements DedupStore {
     List<String> distinct = new ArrayList<>(new LinkedHashSet<>(keys));
     if (distinct.contains(null)) {
       throw new NullPointerException("keys must not contain null");
+    }
+    for (String key : distinct) {
+      StoreKeys.check("key", key); // all or nothing: no key is claimed when one is refused
     }
     if (distinct.isEmpty()) {
       return Map.of();

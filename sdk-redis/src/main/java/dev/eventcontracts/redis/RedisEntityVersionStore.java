@@ -1,5 +1,6 @@
 package dev.eventcontracts.redis;
 
+import dev.eventcontracts.dedup.StoreKeys;
 import dev.eventcontracts.ordering.EntityVersionStore;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
@@ -85,7 +86,7 @@ public final class RedisEntityVersionStore implements EntityVersionStore {
   /** The last applied position of an entity ({@code GET}), or empty when none was applied. */
   @Override
   public OptionalLong current(String entity) {
-    String redisKey = keyPrefix + Objects.requireNonNull(entity, "entity");
+    String redisKey = keyPrefix + StoreKeys.check("entity", entity);
     String value = redis.await("current", redis.commands().get(redisKey).toCompletableFuture());
     return parse(redisKey, value);
   }
@@ -102,6 +103,9 @@ public final class RedisEntityVersionStore implements EntityVersionStore {
     List<String> distinct = new ArrayList<>(new LinkedHashSet<>(entities));
     if (distinct.contains(null)) {
       throw new NullPointerException("entities must not contain null");
+    }
+    for (String entity : distinct) {
+      StoreKeys.check("entity", entity);
     }
     if (distinct.isEmpty()) {
       return Map.of();
@@ -136,7 +140,7 @@ public final class RedisEntityVersionStore implements EntityVersionStore {
    */
   @Override
   public boolean advance(String entity, long position) {
-    String redisKey = keyPrefix + Objects.requireNonNull(entity, "entity");
+    String redisKey = keyPrefix + StoreKeys.check("entity", entity);
     CompletableFuture<Long> reply =
         EntityScripts.ADVANCE.run(
             redis.commands(), new String[] {redisKey}, Long.toString(position), expiryMillis);

@@ -652,9 +652,11 @@ class KafkaCrashTest {
       try (ResultSet rows =
           s.executeQuery("SELECT entity, position FROM " + store.positionTable())) {
         while (rows.next()) {
-          // the SDK scopes entities by tenant and contract: tenant/<t>/<event>/<id>
+          // the SDK scopes entities by tenant and contract: t<n>:<t>/<m>:<event>/<id>
           String[] parts = rows.getString(1).split("/");
-          String entity = parts[parts.length - 2] + "/" + parts[parts.length - 1];
+          String contract = parts[parts.length - 2];
+          String entity =
+              contract.substring(contract.indexOf(':') + 1) + "/" + parts[parts.length - 1];
           long position = rows.getLong(2);
           db.positions.put(entity, rows.wasNull() ? null : position);
         }

@@ -37,14 +37,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private final Path logDir;
   private final int port;
-  private final KafkaRaftServer server;
+  private final Properties config;
+  private KafkaRaftServer server;
   private final boolean stopOnClose;
   private final Thread shutdownHook;
   private boolean stopped;
+  private boolean down;
 
-  private EmbeddedKafkaBroker(Path logDir, int port, KafkaRaftServer server, boolean stopOnClose) {
+  private EmbeddedKafkaBroker(
+      Path logDir, int port, Properties config, KafkaRaftServer server, boolean stopOnClose) {
     this.logDir = logDir;
     this.port = port;
+    this.config = config;
     this.server = server;
     this.stopOnClose = stopOnClose;
     this.shutdownHook = new Thread(this::stop, "embedded-kafka-stop");
@@ -72,6 +76,32 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   /** The {@code bootstrap.servers} value for clients, like {@code 127.0.0.1:PORT}. */
   public String bootstrapServers() {
     return LocalServer.HOST + ":" + port;
+  }
+
+  /**
+   * Shuts a private broker down, as a broker restart or crash would look to clients: connections
+   * break, and produce, fetch and commit requests fail until {@link #restart()}. Its logs and
+   * committed offsets are kept.
+   */
+  public synchronized void shutdown() {
+    if (!stopOnClose) {
+      throw new IllegalStateException("the shared broker cannot be shut down; use start()");
+    }
+    if (!down && !stopped) {
+      server.shutdown();
+      server.awaitShutdown();
+      down = true;
+    }
+  }
+
+  /** Starts a broker shut down by {@link #shutdown()} again, on the same ports and logs. */
+  public synchronized void restart() {
+    if (down) {
+      server = new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
+      server.startup();
+      down = false;
+      awaitReady();
+    }
   }
 
   /** Creates a topic with replication factor 1 and waits until the broker has accepted it. */
@@ -108,7 +138,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       format(logDir);
       KafkaRaftServer server =
           new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
-      broker = new EmbeddedKafkaBroker(logDir, ports[0], server, stopOnClose);
+      broker = new EmbeddedKafkaBroker(logDir, ports[0], config, server, stopOnClose);
     } catch (RuntimeException e) {
       LocalServer.deleteRecursively(logDir);
       throw e;
@@ -213,8 +243,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       return;
     }
     stopped = true;
-    server.shutdown();
-    server.awaitShutdown();
+    if (!down) {
+      server.shutdown();
+      server.awaitShutdown();
+    }
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException alreadyShuttingDown) {

@@ -3,8 +3,10 @@ package dev.eventcontracts.testing.server;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * An embedded PostgreSQL for tests, run from the binaries in {@code
@@ -23,17 +25,55 @@ public final class PostgresServer implements AutoCloseable {
   private static final Shared<PostgresServer> SHARED =
       new Shared<>("PostgreSQL", () -> launch(false));
 
-  private final EmbeddedPostgres postgres;
+  private volatile EmbeddedPostgres postgres;
   private final boolean stopOnClose;
+  private final Path dataDirectory;
+  private final int port;
 
-  private PostgresServer(EmbeddedPostgres postgres, boolean stopOnClose) {
+  private PostgresServer(
+      EmbeddedPostgres postgres, boolean stopOnClose, Path dataDirectory, int port) {
     this.postgres = postgres;
     this.stopOnClose = stopOnClose;
+    this.dataDirectory = dataDirectory;
+    this.port = port;
   }
 
-  /** Starts a private PostgreSQL that {@link #close()} stops. */
+  /**
+   * Starts a private PostgreSQL that {@link #close()} stops and deletes, and that {@link #stop()}
+   * and {@link #restart()} can take down and bring back with its data, for outage tests.
+   */
   public static PostgresServer start() {
     return launch(true);
+  }
+
+  /**
+   * Stops a private server the way an administrator would ({@code pg_ctl stop}, fast mode): open
+   * connections break and new ones are refused until {@link #restart()}. Its data is kept.
+   */
+  public synchronized void stop() {
+    requirePrivate();
+    if (postgres != null) {
+      try {
+        postgres.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot stop PostgreSQL", e);
+      }
+      postgres = null;
+    }
+  }
+
+  /** Starts a server stopped by {@link #stop()} again, on the same port with the same data. */
+  public synchronized void restart() {
+    requirePrivate();
+    if (postgres == null) {
+      postgres = embedded(dataDirectory, port, false);
+    }
+  }
+
+  private void requirePrivate() {
+    if (!stopOnClose) {
+      throw new IllegalStateException("the shared PostgreSQL cannot be stopped; use start()");
+    }
   }
 
   /**
@@ -46,7 +86,12 @@ public final class PostgresServer implements AutoCloseable {
 
   /** A data source for database {@value #DATABASE} as user {@value #USER}. */
   public DataSource dataSource() {
-    return postgres.getDatabase(USER, DATABASE);
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setServerNames(new String[] {LocalServer.HOST});
+    ds.setPortNumbers(new int[] {port});
+    ds.setDatabaseName(DATABASE);
+    ds.setUser(USER);
+    return ds;
   }
 
   /** The JDBC URL, like {@code jdbc:postgresql://127.0.0.1:5432/postgres}. */
@@ -56,7 +101,7 @@ public final class PostgresServer implements AutoCloseable {
 
   /** The port the server listens on. */
   public int port() {
-    return postgres.getPort();
+    return port;
   }
 
   /** The user to connect as. */
@@ -73,11 +118,8 @@ public final class PostgresServer implements AutoCloseable {
   @Override
   public void close() {
     if (stopOnClose) {
-      try {
-        postgres.close();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot stop PostgreSQL", e);
-      }
+      stop();
+      LocalServer.deleteRecursively(dataDirectory);
     }
   }
 
@@ -87,14 +129,23 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   private static PostgresServer launch(boolean stopOnClose) {
+    int port = LocalServer.freePort();
+    Path dataDirectory = LocalServer.createTempDir("postgres");
+    return new PostgresServer(
+        embedded(dataDirectory, port, !stopOnClose), stopOnClose, dataDirectory, port);
+  }
+
+  private static EmbeddedPostgres embedded(Path dataDirectory, int port, boolean clean) {
     try {
-      EmbeddedPostgres postgres =
-          EmbeddedPostgres.builder()
-              .setPort(LocalServer.freePort())
-              .setServerConfig("listen_addresses", LocalServer.HOST)
-              .setPGStartupWait(START_TIMEOUT)
-              .start(); // registers a hook that stops the server at JVM exit
-      return new PostgresServer(postgres, stopOnClose);
+      return EmbeddedPostgres.builder()
+          .setPort(port)
+          .setDataDirectory(dataDirectory)
+          // a private server keeps its data across stop() and restart(), and close() deletes it;
+          // the shared one's is deleted when the JVM stops it
+          .setCleanDataDirectory(clean)
+          .setServerConfig("listen_addresses", LocalServer.HOST)
+          .setPGStartupWait(START_TIMEOUT)
+          .start(); // registers a hook that stops the server at JVM exit
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start PostgreSQL", e);
     }

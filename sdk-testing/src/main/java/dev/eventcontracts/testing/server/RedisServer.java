@@ -33,19 +33,61 @@ public final class RedisServer implements AutoCloseable {
 
   private final String host;
   private final int port;
-  private final LocalServer process;
+  private volatile LocalServer process;
   private final boolean stopOnClose;
+  private final List<String> command;
+  private final Path dataDirectory;
 
-  private RedisServer(String host, int port, LocalServer process, boolean stopOnClose) {
+  private RedisServer(
+      String host,
+      int port,
+      LocalServer process,
+      boolean stopOnClose,
+      List<String> command,
+      Path dataDirectory) {
     this.host = host;
     this.port = port;
     this.process = process;
     this.stopOnClose = stopOnClose;
+    this.command = command;
+    this.dataDirectory = dataDirectory;
   }
 
   /** Starts a private Redis that {@link #close()} stops; ignores {@value #URI_ENV}. */
   public static RedisServer start() {
-    return launch(true);
+    return launch(true, false);
+  }
+
+  /**
+   * Starts a private Redis that writes every command to its append-only file before answering
+   * ({@code appendfsync always}), so that {@link #stop()} and {@link #restart()} lose nothing: for
+   * outage tests.
+   */
+  public static RedisServer startPersistent() {
+    return launch(true, true);
+  }
+
+  /** Stops a private server (SIGTERM): connections break and new ones are refused. */
+  public synchronized void stop() {
+    requirePrivate();
+    if (process != null) {
+      process.stop();
+      process = null;
+    }
+  }
+
+  /** Starts a server stopped by {@link #stop()} again on the same port and data directory. */
+  public synchronized void restart() {
+    requirePrivate();
+    if (process == null) {
+      process = run(command, port);
+    }
+  }
+
+  private void requirePrivate() {
+    if (!stopOnClose || command == null) {
+      throw new IllegalStateException("only a server made by start() can be stopped");
+    }
   }
 
   /**
@@ -87,7 +129,8 @@ public final class RedisServer implements AutoCloseable {
   @Override
   public void close() {
     if (stopOnClose) {
-      process.stop();
+      stop();
+      LocalServer.deleteRecursively(dataDirectory);
     }
   }
 
@@ -114,7 +157,7 @@ public final class RedisServer implements AutoCloseable {
   private static RedisServer forShared() {
     return ServerAvailability.env(URI_ENV)
         .map(RedisServer::external)
-        .orElseGet(() -> launch(false));
+        .orElseGet(() -> launch(false, false));
   }
 
   private static RedisServer external(String uri) {
@@ -123,15 +166,17 @@ public final class RedisServer implements AutoCloseable {
       throw new IllegalArgumentException(URI_ENV + " is not a redis://host:port URI: " + uri);
     }
     int port = parsed.getPort() == -1 ? DEFAULT_PORT : parsed.getPort();
-    return new RedisServer(parsed.getHost(), port, null, false);
+    return new RedisServer(parsed.getHost(), port, null, false, null, null);
   }
 
-  private static RedisServer launch(boolean stopOnClose) {
+  private static RedisServer launch(boolean stopOnClose, boolean persistent) {
     Path executable =
         ServerAvailability.findExecutable(EXECUTABLE)
             .orElseThrow(() -> new IllegalStateException(INSTALL_HINT));
     int port = LocalServer.freePort();
-    Path dir = LocalServer.createTempDir("redis");
+    // the data outlives each process (LocalServer deletes its own directory when it stops)
+    Path data = LocalServer.createTempDir("redis-data");
+    data.toFile().deleteOnExit(); // empty unless persistent; close() deletes a persistent one
     List<String> command =
         List.of(
             executable.toString(),
@@ -142,14 +187,22 @@ public final class RedisServer implements AutoCloseable {
             "--save",
             "",
             "--appendonly",
-            "no",
+            persistent ? "yes" : "no",
+            "--appendfsync",
+            persistent ? "always" : "everysec",
             "--daemonize",
             "no",
             "--dir",
-            dir.toString());
-    LocalServer process =
-        LocalServer.start(
-            EXECUTABLE, dir, command, START_TIMEOUT, () -> ping(LocalServer.HOST, port));
-    return new RedisServer(LocalServer.HOST, port, process, stopOnClose);
+            data.toString());
+    return new RedisServer(LocalServer.HOST, port, run(command, port), stopOnClose, command, data);
+  }
+
+  private static LocalServer run(List<String> command, int port) {
+    return LocalServer.start(
+        EXECUTABLE,
+        LocalServer.createTempDir("redis"),
+        command,
+        START_TIMEOUT,
+        () -> ping(LocalServer.HOST, port));
   }
 }

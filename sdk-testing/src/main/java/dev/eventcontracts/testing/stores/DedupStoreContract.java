@@ -1,10 +1,12 @@
 package dev.eventcontracts.testing.stores;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 import dev.eventcontracts.dedup.ClaimState;
 import dev.eventcontracts.dedup.DedupStore;
+import dev.eventcontracts.dedup.UnstorableKeyException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -268,6 +270,46 @@ public abstract class DedupStoreContract {
     assertThat(store.claimAll(List.of(longest, sibling), "owner-2", LONG_LEASE))
         .containsExactly(
             entry(longest, ClaimState.COMPLETED), entry(sibling, ClaimState.IN_PROGRESS));
+  }
+
+  @Test
+  void keysNoStoreCanHoldAreRefusedWithoutClaimingAnything() {
+    // the rule every store shares (StoreKeys): a key refused here is a property of the event,
+    // so the pipeline dead-letters it instead of retrying forever
+    String base = key("long-");
+    String good = key("good");
+    List<String> refused =
+        List.of(
+            base + "x".repeat(513 - base.length()),
+            key("nul-\u0000-inside"),
+            key("lone-high-\ud83c"),
+            key("lone-low-\udf89-x"),
+            key("reversed-\udf89\ud83c"));
+    for (String key : refused) {
+      assertThatThrownBy(() -> store.claim(key, "owner-1", LONG_LEASE))
+          .as(key.length() > 100 ? "513 chars" : key)
+          .isInstanceOf(UnstorableKeyException.class)
+          .hasMessageNotContaining(key);
+      assertThatThrownBy(() -> store.claimAll(List.of(good, key), "owner-1", LONG_LEASE))
+          .isInstanceOf(UnstorableKeyException.class);
+    }
+    // all or nothing: the good key of the refused batches was not claimed
+    assertThat(store.claim(good, "owner-2", LONG_LEASE)).isEqualTo(ClaimState.CLAIMED);
+  }
+
+  @Test
+  void keysThatDifferOnlyInASupplementaryCharacterStayDistinct() {
+    // PostgreSQL's driver once turned unpaired surrogates into '?': well-formed pairs must not
+    // merge
+    String party = key("emoji-\ud83c\udf89");
+    String cake = key("emoji-\ud83c\udf82");
+    String question = key("emoji-?");
+
+    assertThat(store.claim(party, "owner-1", LONG_LEASE)).isEqualTo(ClaimState.CLAIMED);
+    store.complete(party, "owner-1", LONG_RETENTION);
+    assertThat(store.claim(cake, "owner-1", LONG_LEASE)).isEqualTo(ClaimState.CLAIMED);
+    assertThat(store.claim(question, "owner-1", LONG_LEASE)).isEqualTo(ClaimState.CLAIMED);
+    assertThat(store.claim(party, "owner-2", LONG_LEASE)).isEqualTo(ClaimState.COMPLETED);
   }
 
   @Test

@@ -1,8 +1,10 @@
 package dev.eventcontracts.testing.stores;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
+import dev.eventcontracts.dedup.UnstorableKeyException;
 import dev.eventcontracts.ordering.EntityVersionStore;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -149,6 +151,40 @@ public abstract class EntityVersionStoreContract {
     assertThat(store.advance(longest, 8)).isFalse();
     assertThat(store.currentAll(List.of(unicode, longest)))
         .containsOnly(entry(unicode, OptionalLong.of(7)), entry(longest, OptionalLong.of(8)));
+  }
+
+  @Test
+  void entitiesNoStoreCanHoldAreRefusedWithoutStoringAnything() {
+    String base = entity("long-");
+    String good = entity("good");
+    List<String> refused =
+        List.of(
+            base + "x".repeat(513 - base.length()),
+            entity("nul-\u0000-inside"),
+            entity("lone-high-\ud83c"),
+            entity("lone-low-\udf89-x"));
+    for (String entity : refused) {
+      assertThatThrownBy(() -> store.advance(entity, 1))
+          .isInstanceOf(UnstorableKeyException.class)
+          .hasMessageNotContaining(entity);
+      assertThatThrownBy(() -> store.current(entity)).isInstanceOf(UnstorableKeyException.class);
+      assertThatThrownBy(() -> store.currentAll(List.of(good, entity)))
+          .isInstanceOf(UnstorableKeyException.class);
+    }
+    assertThat(store.current(good)).isEmpty();
+  }
+
+  @Test
+  void entitiesThatDifferOnlyInASupplementaryCharacterStayDistinct() {
+    String party = entity("emoji-\ud83c\udf89");
+    String cake = entity("emoji-\ud83c\udf82");
+
+    assertThat(store.advance(party, 5)).isTrue();
+    assertThat(store.current(cake)).isEmpty();
+    assertThat(store.current(entity("emoji-?"))).isEmpty();
+    assertThat(store.advance(cake, 3)).isTrue();
+    assertThat(store.currentAll(List.of(party, cake)))
+        .containsOnly(entry(party, OptionalLong.of(5)), entry(cake, OptionalLong.of(3)));
   }
 
   @Test

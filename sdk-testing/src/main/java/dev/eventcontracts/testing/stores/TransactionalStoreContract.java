@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eventcontracts.dedup.TransactionalStore;
+import dev.eventcontracts.dedup.UnstorableKeyException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -236,6 +237,36 @@ public abstract class TransactionalStoreContract {
           }
           return null;
         });
+  }
+
+  @Test
+  void keysAndEntitiesNoStoreCanHoldAreRefusedAndRollBack() throws Exception {
+    String base = name("long-");
+    String tooLong = base + "x".repeat(513 - base.length());
+    String kept = name("kept");
+    for (String bad : List.of(tooLong, name("nul-\u0000"), name("lone-\ud83c"))) {
+      assertThatThrownBy(
+              () ->
+                  store.inTransaction(
+                      tx -> {
+                        assertThat(tx.recordKey(kept)).isTrue();
+                        return tx.recordKey(bad);
+                      }))
+          .isInstanceOf(UnstorableKeyException.class);
+      assertThatThrownBy(() -> store.inTransaction(tx -> tx.lockPosition(bad)))
+          .isInstanceOf(UnstorableKeyException.class);
+      assertThatThrownBy(
+              () ->
+                  store.inTransaction(
+                      tx -> {
+                        tx.setPosition(bad, 1);
+                        return null;
+                      }))
+          .isInstanceOf(UnstorableKeyException.class);
+    }
+    // the transaction that recorded the good key before the refused one rolled back
+    Boolean recorded = store.inTransaction(tx -> tx.recordKey(kept));
+    assertThat(recorded).isTrue();
   }
 
   @Test

@@ -1,0 +1,216 @@
+package dev.eventcontracts.pipeline;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.eventcontracts.contract.ContractRegistry;
+import dev.eventcontracts.contract.EventContract;
+import dev.eventcontracts.contract.OrderingRule;
+import dev.eventcontracts.dedup.StoreKeys;
+import dev.eventcontracts.envelope.Envelope;
+import dev.eventcontracts.envelope.InboundMessage;
+import dev.eventcontracts.metrics.PipelineMetrics;
+import dev.eventcontracts.validation.EventValidator;
+import dev.eventcontracts.validation.ValidationReport;
+import dev.eventcontracts.validation.Violation;
+import dev.eventcontracts.validation.ViolationCode;
+import dev.eventcontracts.version.EventVersion;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything the pipeline decides about a message before it touches a store: read and validate it,
+ * find its binding, check its ordering fields, upcast and bind the payload, derive the scoped
+ * idempotency key and entity, and refuse keys no store can hold. Messages refused here carry their
+ * outcome and violations and go straight to the dead-letter sink.
+ */
+final class MessagePreparation {
+  private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
+
+  private final ContractRegistry registry;
+  private final EventValidator validator;
+  private final ObjectReader payloadReader;
+  private final Map<String, List<HandlerBinding<?>>> bindings;
+  private final PipelineMetrics metrics;
+
+  MessagePreparation(
+      ContractRegistry registry, List<HandlerBinding<?>> bindingList, PipelineMetrics metrics) {
+    this.registry = registry;
+    this.validator = EventValidator.of(registry);
+    // the schema has already checked the payload; a handler's type names only the fields it
+    // needs, and must keep working when a producer adds an optional field (a non-breaking change)
+    this.payloadReader =
+        validator
+            .reader()
+            .mapper()
+            .reader()
+            .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    Map<String, List<HandlerBinding<?>>> byName = new HashMap<>();
+    for (HandlerBinding<?> binding : bindingList) {
+      byName.computeIfAbsent(binding.eventName(), k -> new ArrayList<>()).add(binding);
+    }
+    byName.replaceAll((k, v) -> List.copyOf(v));
+    this.bindings = Map.copyOf(byName);
+    this.metrics = metrics;
+  }
+
+  PreparedMessage prepare(InboundMessage message, int attempt) {
+    PreparedMessage p = new PreparedMessage();
+    p.message = message;
+    p.attempt = attempt;
+    p.replay = "true".equalsIgnoreCase(message.attribute(EventPipeline.REPLAY_ATTRIBUTE));
+    ValidationReport report = validator.validate(message);
+    p.report = report;
+    switch (report.status()) {
+      case VALID -> {}
+      case INVALID -> {
+        return p.reject(Outcome.INVALID, report.violations());
+      }
+      case UNSUPPORTED_VERSION -> {
+        return p.reject(Outcome.UNSUPPORTED_VERSION, report.violations());
+      }
+      case UNKNOWN_EVENT -> {
+        return p.reject(Outcome.UNKNOWN_EVENT, report.violations());
+      }
+      case MALFORMED -> {
+        return p.reject(Outcome.MALFORMED, report.violations());
+      }
+    }
+    Envelope envelope = report.envelope();
+    EventContract contract = report.contract();
+    p.binding = bindingFor(contract);
+    if (p.binding == null) {
+      return p.reject(
+          Outcome.UNKNOWN_EVENT,
+          List.of(
+              Violation.of(
+                  "",
+                  ViolationCode.UNKNOWN_EVENT,
+                  "no handler for " + contract.name() + " version " + contract.version())));
+    }
+    OrderingRule rule = contract.ordering();
+    String entity = null;
+    if (rule != null) {
+      entity = rule.entityOf(envelope);
+      Long position = rule.positionOf(envelope);
+      if (entity == null || position == null) {
+        String kind = rule.kind().name().toLowerCase(Locale.ROOT);
+        return p.reject(
+            Outcome.INVALID,
+            List.of(
+                Violation.of(
+                    envelope.payloadPointer(),
+                    ViolationCode.REQUIRED,
+                    "ordering needs entity "
+                        + rule.entity()
+                        + " and "
+                        + kind
+                        + " "
+                        + rule.position()
+                        + "; the event lacks one or it is not a "
+                        + kind)));
+      }
+      p.position = position;
+    }
+    JsonNode payload = envelope.payload();
+    EventVersion target = p.binding.upcastTo();
+    if (target != null && !target.equals(contract.eventVersion())) {
+      var upcast = registry.upcast(contract.name(), contract.eventVersion(), target, payload);
+      if (upcast.isEmpty()) {
+        return p.reject(
+            Outcome.UNSUPPORTED_VERSION,
+            List.of(
+                Violation.of(
+                    "",
+                    ViolationCode.UNSUPPORTED_VERSION,
+                    "no upcaster chain from " + contract.version() + " to " + target)));
+      }
+      payload = upcast.get();
+    }
+    try {
+      p.payload =
+          p.binding.payloadType() == JsonNode.class
+              ? payload
+              : payloadReader.treeToValue(payload, p.binding.payloadType());
+    } catch (Exception e) {
+      return p.reject(Outcome.INVALID, List.of(bindingViolation(envelope, p.binding, e)));
+    }
+    IdempotencyKeys.Derived derived = IdempotencyKeys.derive(contract, envelope, message.value());
+    String problem = StoreKeys.problem("idempotency key", derived.key());
+    String scopedEntity =
+        entity == null ? null : IdempotencyKeys.entity(contract, envelope, entity);
+    if (problem == null && scopedEntity != null) {
+      problem = StoreKeys.problem("ordering entity", scopedEntity);
+    }
+    if (problem != null) {
+      // a property of the event: no store will ever take it, so retrying would stall the
+      // partition; the key itself is left out of the result and every log line
+      return p.reject(
+          Outcome.INVALID, List.of(Violation.of("", ViolationCode.UNSTORABLE, problem)));
+    }
+    p.key = derived.key();
+    p.entity = scopedEntity;
+    if (derived.mismatch()) {
+      metrics.keyMismatch(contract.name());
+      LOG.warn(
+          "idempotency key of event {} ({}) differs from the contract template; the template's key"
+              + " is used",
+          LogSafe.text(envelope.eventId()),
+          contract.name());
+    }
+    return p;
+  }
+
+  private HandlerBinding<?> bindingFor(EventContract contract) {
+    List<HandlerBinding<?>> candidates = bindings.get(contract.name());
+    if (candidates != null) {
+      for (HandlerBinding<?> binding : candidates) {
+        if (binding.accepts(contract.eventVersion())) {
+          return binding;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Describes a binding failure by path and expected type only: Jackson's own messages quote the
+   * offending value, and payloads hold personal data.
+   */
+  static Violation bindingViolation(Envelope envelope, HandlerBinding<?> binding, Exception e) {
+    String pointer = envelope.payloadPointer();
+    String expected = null;
+    if (e instanceof JsonMappingException mapping) {
+      StringBuilder path = new StringBuilder(pointer);
+      for (JsonMappingException.Reference ref : mapping.getPath()) {
+        path.append('/');
+        if (ref.getFieldName() != null) {
+          path.append(ref.getFieldName().replace("~", "~0").replace("/", "~1"));
+        } else if (ref.getIndex() >= 0) {
+          path.append(ref.getIndex());
+        }
+      }
+      pointer = path.toString();
+      if (mapping instanceof MismatchedInputException mismatch
+          && mismatch.getTargetType() != null) {
+        expected = mismatch.getTargetType().getSimpleName();
+      }
+    }
+    return Violation.of(
+        pointer,
+        ViolationCode.TYPE,
+        "payload does not bind to "
+            + binding.payloadType().getSimpleName()
+            + (expected == null ? "" : ": the value here does not read as " + expected)
+            + " ("
+            + e.getClass().getSimpleName()
+            + ")");
+  }
+}

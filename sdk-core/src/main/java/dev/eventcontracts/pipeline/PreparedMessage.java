@@ -1,0 +1,74 @@
+package dev.eventcontracts.pipeline;
+
+import dev.eventcontracts.envelope.Envelope;
+import dev.eventcontracts.envelope.InboundMessage;
+import dev.eventcontracts.validation.ValidationReport;
+import dev.eventcontracts.validation.ValidationStatus;
+import dev.eventcontracts.validation.Violation;
+import java.util.List;
+
+/** Everything known about a message before any store is touched. */
+final class PreparedMessage {
+  InboundMessage message;
+  int attempt;
+  ValidationReport report;
+  boolean replay;
+  HandlerBinding<?> binding;
+  Object payload;
+  String key;
+  String entity;
+  Long position;
+  Outcome rejection;
+  List<Violation> violations = List.of();
+
+  /** Whether the message takes a claim on its key: not for a replay its binding skips. */
+  boolean claimsKey() {
+    return !(replay && binding.replayPolicy() != ReplayPolicy.PROCESS);
+  }
+
+  Envelope envelope() {
+    return report == null ? null : report.envelope();
+  }
+
+  String eventName() {
+    Envelope e = envelope();
+    return e == null || e.eventName() == null ? "unknown" : e.eventName();
+  }
+
+  /**
+   * The event id for log lines: an envelope field, never a payload value, made safe ({@link
+   * LogSafe}) since the producer wrote it.
+   */
+  String eventId() {
+    Envelope e = envelope();
+    return e == null ? null : LogSafe.text(e.eventId());
+  }
+
+  /** The event name for log lines, made safe. */
+  String loggedEventName() {
+    return LogSafe.text(eventName());
+  }
+
+  // Meter tags come from the registry, never from the message: a producer (or an attacker)
+  // sending made-up names or versions must not create a meter per value.
+
+  /** The event tag: a name the registry knows, or {@code unknown}. */
+  String metricEvent() {
+    if (report == null
+        || (report.contract() == null && report.status() != ValidationStatus.UNSUPPORTED_VERSION)) {
+      return "unknown"; // unreadable, or a name no contract has
+    }
+    return eventName(); // UNSUPPORTED_VERSION: the registry knows the name
+  }
+
+  /** The version tag: the version of the contract that governed the event, or {@code unknown}. */
+  String metricVersion() {
+    return report == null || report.contract() == null ? "unknown" : report.contract().version();
+  }
+
+  PreparedMessage reject(Outcome outcome, List<Violation> found) {
+    this.rejection = outcome;
+    this.violations = found;
+    return this;
+  }
+}

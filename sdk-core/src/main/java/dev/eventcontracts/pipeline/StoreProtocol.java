@@ -1,0 +1,514 @@
+package dev.eventcontracts.pipeline;
+
+import dev.eventcontracts.dedup.ClaimState;
+import dev.eventcontracts.dedup.DedupStore;
+import dev.eventcontracts.dedup.TransactionalStore;
+import dev.eventcontracts.dedup.UnstorableKeyException;
+import dev.eventcontracts.envelope.Envelope;
+import dev.eventcontracts.metrics.PipelineMetrics;
+import dev.eventcontracts.ordering.EntityVersionStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store protocol around a handler, in one place. Without a transactional store: claim the
+ * idempotency key (a completed key is a duplicate, a live claim of another consumer is retried
+ * later), read the entity position (not newer than the stored one is stale), run the handler,
+ * advance the position, complete the key; a failed handler releases its claim. With a transactional
+ * store: record the key, lock and read the position, run the handler on the transaction's
+ * connection, set the position, commit, all or nothing.
+ *
+ * <p>A store that fails is an outage: the message is retried and nothing is acknowledged. A store
+ * that refuses a key with {@link UnstorableKeyException} has judged the event: it is dead-lettered.
+ * Log lines name events by id and contract, never by key, since keys are built from payload values.
+ */
+final class StoreProtocol {
+  private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
+
+  private final DedupStore dedupStore;
+  private final EntityVersionStore versionStore;
+  private final TransactionalStore transactionalStore;
+  private final String owner;
+  private final Duration lease;
+  private final Duration retention;
+  private final Duration inProgressDelay;
+  private final PipelineMetrics metrics;
+  private final Results results;
+  private final HandlerInvocation handlers;
+  private final DeadLettering deadLettering;
+  private final UnfinishedBookkeeping unfinished;
+
+  /**
+   * Keys this pipeline may still hold a claim on although it ran no handler for them: a release
+   * failed, or a claim failed without saying whether it was taken (a database can commit and then
+   * lose the connection). Claims are not re-entrant, so without releasing these first, the
+   * redelivery would find its own claim IN_PROGRESS until the lease ends and stall the partition.
+   * Releasing a claim this owner does not hold does nothing, so trying is always safe.
+   */
+  private final Set<String> unreleased = ConcurrentHashMap.newKeySet();
+
+  StoreProtocol(
+      DedupStore dedupStore,
+      EntityVersionStore versionStore,
+      TransactionalStore transactionalStore,
+      String owner,
+      Duration lease,
+      Duration retention,
+      Duration inProgressDelay,
+      PipelineMetrics metrics,
+      Results results,
+      HandlerInvocation handlers,
+      DeadLettering deadLettering) {
+    this.dedupStore = dedupStore;
+    this.versionStore = versionStore;
+    this.transactionalStore = transactionalStore;
+    this.owner = owner;
+    this.lease = lease;
+    this.retention = retention;
+    this.inProgressDelay = inProgressDelay;
+    this.metrics = metrics;
+    this.results = results;
+    this.handlers = handlers;
+    this.deadLettering = deadLettering;
+    this.unfinished = new UnfinishedBookkeeping(UNFINISHED_CAPACITY, lease, results.clock());
+  }
+
+  /** The most events whose bookkeeping is remembered as unfinished. */
+  static final int UNFINISHED_CAPACITY = 10_000;
+
+  private void maybeUnreleased(Collection<String> keys) {
+    for (String key : keys) {
+      if (unreleased.size() >= UNFINISHED_CAPACITY) {
+        return; // beyond this, the lease frees the claims
+      }
+      unreleased.add(key);
+    }
+  }
+
+  /**
+   * Releases the claims left behind on {@code keys} by an earlier failure, before they are claimed
+   * again.
+   */
+  private void releaseLeftovers(Collection<String> keys) {
+    if (unreleased.isEmpty()) {
+      return;
+    }
+    for (String key : keys) {
+      if (unreleased.contains(key) && unfinished.get(key) == null) {
+        try {
+          dedupStore.release(key, owner);
+          unreleased.remove(key);
+        } catch (RuntimeException e) {
+          LOG.debug("dedup store still failing to release a key", e);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- batches
+
+  /**
+   * What a batch learned from the stores up front: the claims of all its keys and the positions of
+   * all its entities (one round trip each), and the keys to complete at its end.
+   */
+  static final class Batch {
+    Map<String, ClaimState> claims = Map.of();
+    final Map<String, OptionalLong> positions;
+    final Set<String> used;
+    final Set<String> completions;
+    ProcessingResult failure;
+
+    Batch(int size) {
+      // sized for the batch: growing these maps batch after batch cost more than the claims
+      int capacity = Math.max(16, size * 2);
+      positions = new HashMap<>(capacity);
+      used = new HashSet<>(capacity);
+      completions = new LinkedHashSet<>(capacity);
+    }
+  }
+
+  /**
+   * Claims every key and reads every entity position of a batch. When a store fails, {@link
+   * Batch#failure} is the retry of the first message and nothing stays claimed.
+   */
+  Batch open(List<PreparedMessage> prepared) {
+    Batch batch = new Batch(prepared.size());
+    if (transactionalStore != null) {
+      return batch;
+    }
+    Set<String> keys = new LinkedHashSet<>();
+    Set<String> entities = new LinkedHashSet<>();
+    for (PreparedMessage p : prepared) {
+      if (p.rejection == null && p.claimsKey() && unfinished.get(p.key) == null) {
+        keys.add(p.key);
+        if (p.entity != null) {
+          entities.add(p.entity);
+        }
+      }
+    }
+    if (!keys.isEmpty()) {
+      releaseLeftovers(keys);
+      long start = System.nanoTime();
+      try {
+        batch.claims = dedupStore.claimAll(new ArrayList<>(keys), owner, lease);
+      } catch (UnstorableKeyException e) {
+        // a store stricter than the SDK's rule: claim one by one, so only that event is refused
+        batch.claims = Map.of();
+      } catch (RuntimeException e) {
+        LOG.debug("dedup store failed to claim {} keys; the batch is retried", keys.size(), e);
+        maybeUnreleased(keys);
+        batch.failure = storeFailure(prepared.get(0), "claim", e);
+        return batch;
+      } finally {
+        metrics.store("dedup", "claimAll", System.nanoTime() - start);
+      }
+    }
+    if (!entities.isEmpty() && versionStore != null) {
+      long start = System.nanoTime();
+      try {
+        batch.positions.putAll(versionStore.currentAll(entities));
+      } catch (UnstorableKeyException e) {
+        batch.positions.clear(); // read one by one, as for claims
+      } catch (RuntimeException e) {
+        LOG.debug("entity version store failed; the batch is retried", e);
+        releaseFrom(batch, prepared, 0);
+        batch.failure = storeFailure(prepared.get(0), "ordering", e);
+        return batch;
+      } finally {
+        metrics.store("ordering", "currentAll", System.nanoTime() - start);
+      }
+    }
+    return batch;
+  }
+
+  /** Runs one message of a batch, using the batch's claims and positions. */
+  ProcessingResult execute(PreparedMessage p, Batch batch) {
+    // a replay that takes no claim (SKIP, REPROCESS) must not consume the claim taken for a
+    // later message with the same key: that claim would never be completed nor released
+    ClaimState claimed =
+        p.key != null && p.claimsKey() && batch.used.add(p.key) ? batch.claims.get(p.key) : null;
+    if (claimed == null && p.key != null && batch.completions.contains(p.key)) {
+      // a later message of the batch with an already completed key is a duplicate without asking
+      claimed = ClaimState.COMPLETED;
+    }
+    return execute(p, claimed, batch.positions, batch.completions);
+  }
+
+  /** Releases the claims taken for the messages from {@code from} on, which were not run. */
+  void releaseFrom(Batch batch, List<PreparedMessage> prepared, int from) {
+    for (int j = from; j < prepared.size(); j++) {
+      PreparedMessage later = prepared.get(j);
+      if (later.key != null
+          && batch.claims.get(later.key) == ClaimState.CLAIMED
+          && batch.used.add(later.key)) {
+        release(later.key);
+      }
+    }
+  }
+
+  /**
+   * Completes the batch's keys in one round trip. When that fails, the results are cut before the
+   * first message whose key was to be completed, which is retried instead of acknowledged; the keys
+   * are remembered as unfinished, so the redelivery completes them without running a handler.
+   *
+   * @return the results to hand to the transport
+   */
+  List<ProcessingResult> close(
+      Batch batch, List<PreparedMessage> prepared, List<ProcessingResult> results) {
+    Set<String> keys = batch.completions;
+    if (keys.isEmpty()) {
+      return results;
+    }
+    long start = System.nanoTime();
+    try {
+      dedupStore.completeAll(keys, owner, retention);
+      return results;
+    } catch (RuntimeException e) {
+      LOG.debug("dedup store failed to complete {} keys; retried", keys.size(), e);
+      Set<String> remembered = new HashSet<>();
+      for (ProcessingResult r : results) {
+        String key = r.idempotencyKey();
+        // the first result of a key decided its outcome; a later one in the batch is a duplicate
+        if (key != null && keys.contains(key) && r.acknowledged() && remembered.add(key)) {
+          unfinished.remember(key, r.outcome(), r.entity(), r.entityVersion(), true);
+        }
+      }
+      for (int i = 0; i < results.size(); i++) {
+        ProcessingResult r = results.get(i);
+        if (r.acknowledged() && r.idempotencyKey() != null && keys.contains(r.idempotencyKey())) {
+          List<ProcessingResult> cut = new ArrayList<>(results.subList(0, i));
+          cut.add(storeFailure(prepared.get(i), "completeAll", e));
+          return cut;
+        }
+      }
+      return results;
+    } finally {
+      metrics.store("dedup", "completeAll", System.nanoTime() - start);
+    }
+  }
+
+  // ---------------------------------------------------------------- one message
+
+  /**
+   * Runs the protocol for one prepared, accepted message.
+   *
+   * @param preclaimed the key's state from a batch claim, or {@code null} to claim it now
+   * @param positions the batch's entity positions, or {@code null} outside a batch
+   * @param completions where to collect keys to complete at the end of the batch, or {@code null}
+   *     to complete at once
+   */
+  ProcessingResult execute(
+      PreparedMessage p,
+      ClaimState preclaimed,
+      Map<String, OptionalLong> positions,
+      Set<String> completions) {
+    Envelope envelope = p.envelope();
+    ReplayPolicy policy = p.binding.replayPolicy();
+    if (p.replay) {
+      metrics.replay(envelope.eventName(), policy.name());
+      if (policy == ReplayPolicy.SKIP) {
+        return results.finish(p, Outcome.DUPLICATE);
+      }
+    }
+    boolean reprocess = p.replay && policy == ReplayPolicy.REPROCESS;
+    String[] callerMdc = HandlerInvocation.putMdc(envelope);
+    try {
+      if (transactionalStore != null) {
+        return executeInTransaction(p, reprocess);
+      }
+      return executeWithStores(p, reprocess, preclaimed, positions, completions);
+    } finally {
+      HandlerInvocation.restoreMdc(callerMdc);
+    }
+  }
+
+  private ProcessingResult executeWithStores(
+      PreparedMessage p,
+      boolean reprocess,
+      ClaimState preclaimed,
+      Map<String, OptionalLong> positions,
+      Set<String> completions) {
+    UnfinishedBookkeeping.Pending pending = reprocess ? null : unfinished.get(p.key);
+    if (pending != null) {
+      return finishBookkeeping(p, pending, positions);
+    }
+    if (!reprocess) {
+      ClaimState state = preclaimed;
+      if (state == null) {
+        releaseLeftovers(List.of(p.key));
+        long start = System.nanoTime();
+        try {
+          state = dedupStore.claim(p.key, owner, lease);
+        } catch (UnstorableKeyException e) {
+          return deadLettering.rejectUnstorable(p, e);
+        } catch (RuntimeException e) {
+          LOG.debug("dedup store failed to claim the key of {}; retried", p.eventId(), e);
+          maybeUnreleased(List.of(p.key));
+          return storeFailure(p, "claim", e);
+        } finally {
+          metrics.store("dedup", "claim", System.nanoTime() - start);
+        }
+      }
+      if (state == ClaimState.COMPLETED) {
+        return results.finish(p, Outcome.DUPLICATE);
+      }
+      if (state == ClaimState.IN_PROGRESS) {
+        return results.retry(p, Outcome.DUPLICATE, inProgressDelay, null);
+      }
+    }
+    if (p.entity != null && !reprocess) {
+      OptionalLong current;
+      long start = System.nanoTime();
+      try {
+        current =
+            positions != null && positions.containsKey(p.entity)
+                ? positions.get(p.entity)
+                : versionStore.current(p.entity);
+      } catch (UnstorableKeyException e) {
+        release(p.key);
+        return deadLettering.rejectUnstorable(p, e);
+      } catch (RuntimeException e) {
+        LOG.debug("entity version store failed for {}; retried", p.eventId(), e);
+        release(p.key);
+        return storeFailure(p, "ordering", e);
+      } finally {
+        metrics.store("ordering", "current", System.nanoTime() - start);
+      }
+      if (current.isPresent() && current.getAsLong() >= p.position) {
+        if (!complete(p, Outcome.STALE, completions)) {
+          return storeFailure(p, "complete", null);
+        }
+        return results.finish(p, Outcome.STALE);
+      }
+    }
+    Throwable failure = handlers.run(p, null);
+    if (failure != null) {
+      if (!reprocess) {
+        release(p.key);
+      }
+      return handlers.failed(p, failure);
+    }
+    if (p.entity != null) {
+      long start = System.nanoTime();
+      try {
+        boolean advanced = versionStore.advance(p.entity, p.position);
+        if (positions != null) {
+          // a reprocessed replay (or a concurrent consumer) may not advance the store: the
+          // batch's cached position must then not move backwards, so it is read again
+          if (advanced) {
+            positions.put(p.entity, OptionalLong.of(p.position));
+          } else {
+            positions.remove(p.entity);
+          }
+        }
+      } catch (RuntimeException e) {
+        // the handler ran: the redelivery only advances and completes (UnfinishedBookkeeping)
+        LOG.debug("entity version store failed after the handler of {} ran", p.eventId(), e);
+        if (!reprocess) {
+          unfinished.remember(p.key, Outcome.PROCESSED, p.entity, p.position, false);
+        }
+        return storeFailure(p, "advance", e);
+      } finally {
+        metrics.store("ordering", "advance", System.nanoTime() - start);
+      }
+    }
+    if (!reprocess && !complete(p, Outcome.PROCESSED, completions)) {
+      return storeFailure(p, "complete", null);
+    }
+    return results.finish(p, Outcome.PROCESSED);
+  }
+
+  /** The redelivery of an event whose bookkeeping failed: finish it, never rerun the handler. */
+  private ProcessingResult finishBookkeeping(
+      PreparedMessage p,
+      UnfinishedBookkeeping.Pending pending,
+      Map<String, OptionalLong> positions) {
+    if (pending.entity() != null && !pending.advanced()) {
+      long start = System.nanoTime();
+      try {
+        versionStore.advance(pending.entity(), pending.position());
+        if (positions != null) {
+          positions.remove(pending.entity()); // read again if needed
+        }
+        unfinished.remember(p.key, pending.outcome(), pending.entity(), pending.position(), true);
+      } catch (RuntimeException e) {
+        LOG.debug("entity version store still failing for {}", p.eventId(), e);
+        return storeFailure(p, "advance", e);
+      } finally {
+        metrics.store("ordering", "advance", System.nanoTime() - start);
+      }
+    }
+    long start = System.nanoTime();
+    try {
+      dedupStore.complete(p.key, owner, retention);
+    } catch (RuntimeException e) {
+      LOG.debug("dedup store still failing to complete the key of {}", p.eventId(), e);
+      return storeFailure(p, "complete", e);
+    } finally {
+      metrics.store("dedup", "complete", System.nanoTime() - start);
+    }
+    unfinished.forget(p.key);
+    return results.finish(p, pending.outcome());
+  }
+
+  /** Wraps a handler's exception so it can be told apart from a store's inside a transaction. */
+  private static final class HandlerFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    HandlerFailure(Throwable cause) {
+      super(cause);
+    }
+  }
+
+  private ProcessingResult executeInTransaction(PreparedMessage p, boolean reprocess) {
+    long start = System.nanoTime();
+    try {
+      Outcome outcome =
+          transactionalStore.inTransaction(
+              tx -> {
+                if (!reprocess && !tx.recordKey(p.key)) {
+                  return Outcome.DUPLICATE;
+                }
+                OptionalLong current = OptionalLong.empty();
+                if (p.entity != null) {
+                  current = tx.lockPosition(p.entity);
+                  if (!reprocess && current.isPresent() && current.getAsLong() >= p.position) {
+                    return Outcome.STALE;
+                  }
+                }
+                Throwable failure = handlers.run(p, tx.connection());
+                if (failure != null) {
+                  throw new HandlerFailure(failure);
+                }
+                if (p.entity != null && (current.isEmpty() || current.getAsLong() < p.position)) {
+                  tx.setPosition(p.entity, p.position);
+                }
+                return Outcome.PROCESSED;
+              });
+      return results.finish(p, outcome);
+    } catch (HandlerFailure e) {
+      return handlers.failed(p, e.getCause());
+    } catch (UnstorableKeyException e) {
+      return deadLettering.rejectUnstorable(p, e);
+    } catch (Exception e) {
+      LOG.debug("transactional store failed for {}; retried", p.eventId(), e);
+      return storeFailure(p, "transaction", e);
+    } finally {
+      metrics.store("transaction", "process", System.nanoTime() - start);
+    }
+  }
+
+  /**
+   * Completes a key now, or at the end of the batch when {@code completions} collects them.
+   *
+   * @return false when completing now failed; the key is then remembered as unfinished
+   */
+  private boolean complete(PreparedMessage p, Outcome outcome, Set<String> completions) {
+    if (completions != null) {
+      completions.add(p.key);
+      return true;
+    }
+    long start = System.nanoTime();
+    try {
+      dedupStore.complete(p.key, owner, retention);
+      return true;
+    } catch (RuntimeException e) {
+      // acknowledging now would leave the key claimed without a record: a redelivery after the
+      // lease would run the handler again; the retry completes it instead
+      LOG.debug("dedup store failed to complete the key of {}; retried", p.eventId(), e);
+      unfinished.remember(p.key, outcome, p.entity, p.position, true);
+      return false;
+    } finally {
+      metrics.store("dedup", "complete", System.nanoTime() - start);
+    }
+  }
+
+  private void release(String key) {
+    long start = System.nanoTime();
+    try {
+      dedupStore.release(key, owner);
+    } catch (RuntimeException e) {
+      LOG.debug("dedup store failed to release a key; released before its next claim", e);
+      maybeUnreleased(List.of(key));
+    } finally {
+      metrics.store("dedup", "release", System.nanoTime() - start);
+    }
+  }
+
+  private ProcessingResult storeFailure(PreparedMessage p, String operation, Throwable cause) {
+    IllegalStateException error =
+        new IllegalStateException("store operation '" + operation + "' failed", cause);
+    return results.retry(p, Outcome.FAILED, inProgressDelay, error);
+  }
+}
