@@ -61,7 +61,12 @@ public final class PayloadSchema {
           Map.entry("unevaluatedProperties", ViolationCode.ADDITIONAL));
 
   private static final Set<String> PROPERTY_KEYWORDS =
-      Set.of("required", "dependentRequired", "additionalProperties", "unevaluatedProperties");
+      Set.of(
+          "required",
+          "dependentRequired",
+          "additionalProperties",
+          "unevaluatedProperties",
+          "propertyNames");
 
   private final JsonNode node;
   private final Schema schema;
@@ -121,13 +126,36 @@ public final class PayloadSchema {
       // these keywords fail on the object; the path names the property that is missing or extra
       String property = PROPERTY_KEYWORDS.contains(keyword) ? error.getProperty() : null;
       String path = pointerPrefix + pointer(error.getInstanceLocation(), property);
-      String message = error.getMessage();
+      String message = message(keyword, error);
       if (code.equals(ViolationCode.SCHEMA)) {
         message = keyword + ": " + message;
       }
       out.add(Violation.of(path, code, message));
     }
     return out;
+  }
+
+  /**
+   * The validator's message, except where it would quote the instance: no message of the
+   * validator's catalogue quotes an instance value (they quote the schema's values: the
+   * enumeration, the pattern, the bound), but three quote a property name of the instance, which
+   * may be personal data (a map keyed by e-mail address). The path names that property instead.
+   */
+  private static String message(String keyword, Error error) {
+    return switch (keyword) {
+      case "additionalProperties" ->
+          "property is not defined in the schema and the schema does not allow additional"
+              + " properties";
+      case "unevaluatedProperties" ->
+          "property is not evaluated and the schema does not allow unevaluated properties";
+      case "propertyNames" -> {
+        Object[] arguments = error.getArguments();
+        yield arguments != null && arguments.length > 1
+            ? "property name is not valid: " + arguments[1]
+            : "property name is not valid";
+      }
+      default -> error.getMessage();
+    };
   }
 
   private static String pointer(NodePath location, String property) {

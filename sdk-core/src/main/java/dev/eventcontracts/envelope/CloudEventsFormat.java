@@ -297,6 +297,29 @@ public final class CloudEventsFormat implements EnvelopeFormat {
     return builder.build();
   }
 
+  /**
+   * The attribute's pointer in structured mode ({@code /time}); {@code ""} in binary mode, where
+   * attributes are transport headers and not in the value.
+   */
+  @Override
+  public String pointerOf(EnvelopeField field, Envelope envelope) {
+    if (binaryPrefix(envelope.attributes()) != null) {
+      return "";
+    }
+    return switch (field) {
+      case EVENT_ID -> "/id";
+      case EVENT_NAME, EVENT_VERSION -> "/type";
+      case OCCURRED_AT -> "/time";
+      case PRODUCER -> "/source";
+      case SCHEMA_REF -> "/dataschema";
+      case TRACE_ID -> "/traceparent";
+      case CORRELATION_ID -> "/correlationid";
+      case TENANT_ID -> "/tenantid";
+      case IDEMPOTENCY_KEY -> "/idempotencykey";
+      case PAYLOAD -> "/data";
+    };
+  }
+
   private static String extension(CloudEvent event, String name) {
     Object value = event.getExtension(name);
     return value == null ? null : value.toString();

@@ -28,4 +28,18 @@ public interface EnvelopeFormat {
    * @param message the message, for its attributes
    */
   EnvelopeResult map(JsonNode document, InboundMessage message);
+
+  /**
+   * Where a normalized field of this envelope sits in the message value, as a JSON pointer, so that
+   * a violation about it (an ordering timestamp that is absent, say) points where the producer can
+   * find it: the place it was read from, or, when absent, the first place it would be read from.
+   *
+   * @param field the field
+   * @param envelope an envelope this format read
+   * @return the pointer, such as {@code /time} or {@code /data/version}; {@code ""} when the field
+   *     is not in the value (a transport attribute) or the format does not say
+   */
+  default String pointerOf(EnvelopeField field, Envelope envelope) {
+    return field == EnvelopeField.PAYLOAD ? envelope.payloadPointer() : "";
+  }
 }

@@ -17,10 +17,11 @@ import java.util.Objects;
 
 /**
  * Turns an {@link InboundMessage} into an {@link Envelope}: refuses messages over the size limit,
- * parses the value under the nesting and length limits, and asks each envelope format in turn
- * whether it recognises the document. Never throws for bad input: garbage, truncated JSON, empty
- * values and hostile nesting come back as an unreadable {@link EnvelopeResult} with a violation.
- * Thread-safe.
+ * refuses bytes that are not UTF-8 (a byte order mark, UTF-16 and UTF-32 included), parses the
+ * value under the nesting and length limits with duplicate names refused, and asks each envelope
+ * format in turn whether it recognises the document. Never throws for bad input: garbage, truncated
+ * JSON, empty values and hostile nesting come back as an unreadable {@link EnvelopeResult} with a
+ * violation whose message gives the position but never quotes the input. Thread-safe.
  */
 public final class EnvelopeReader {
   private final List<EnvelopeFormat> formats;
@@ -47,8 +48,9 @@ public final class EnvelopeReader {
   }
 
   /**
-   * An {@link ObjectMapper} whose parser enforces the limits and refuses trailing garbage. Payload
-   * binding uses the same limits.
+   * An {@link ObjectMapper} whose parser enforces the limits and refuses trailing garbage, and
+   * whose tree reader refuses duplicate names in an object (at any depth). Payload binding uses the
+   * same limits.
    */
   public static ObjectMapper mapperFor(Limits limits) {
     JsonFactory factory =
@@ -64,6 +66,13 @@ public final class EnvelopeReader {
             .build();
     return JsonMapper.builder(factory)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        // a duplicate name is read last-wins here, but dead letters and replays carry the raw
+        // bytes, which another parser may read first-wins: refuse what two readers disagree on.
+        // The tree reader checks it for free (ObjectNode.replace returns the earlier value);
+        // StreamReadFeature.STRICT_DUPLICATE_DETECTION keeps a set of names per object and cost up
+        // to 19% of a parse (docs/performance.md). Everything the SDK binds is read as a tree
+        // first.
+        .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
         .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
         .build();
   }
@@ -95,15 +104,20 @@ public final class EnvelopeReader {
               + limits.maxMessageBytes()
               + " bytes");
     }
+    String encoding = Utf8Check.problem(value);
+    if (encoding != null) {
+      return unreadable(ViolationCode.MALFORMED, encoding);
+    }
     JsonNode document;
     try {
       document = mapper.readTree(value);
     } catch (StreamConstraintsException e) {
       return unreadable(constraintCode(e), firstLine(e));
     } catch (JsonProcessingException e) {
-      return unreadable(ViolationCode.MALFORMED, "not JSON: " + firstLine(e));
+      return unreadable(ViolationCode.MALFORMED, ParseProblems.describe(e));
     } catch (IOException e) {
-      return unreadable(ViolationCode.MALFORMED, "unreadable: " + firstLine(e));
+      // no I/O happens on a byte array; a CharConversionException's message may quote input
+      return unreadable(ViolationCode.MALFORMED, "not JSON: unreadable");
     } catch (StackOverflowError e) {
       // the nesting limit makes this unreachable; kept so no input can kill a consumer thread
       return unreadable(ViolationCode.TOO_DEEP, "document nests too deeply");

@@ -544,6 +544,19 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
             + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
   }
 
+  @Override
+  public String pointerOf(EnvelopeField field, Envelope envelope) {
+    Locator[] locators = fields.get(field);
+    if (locators != null) {
+      for (Locator locator : locators) {
+        if (locator.find(envelope.document()) != null) {
+          return locator.pointer;
+        }
+      }
+    }
+    return pointerOf(field);
+  }
+
   private String pointerOf(EnvelopeField field) {
     Locator[] locators = fields.get(field);
     return locators == null || locators.length == 0 ? "/" + field.key() : locators[0].pointer;

@@ -26,6 +26,25 @@ public final class MetricNames {
    */
   public static final String STORE_DURATION = "eventcontracts.store.duration";
 
+  /**
+   * Gauge of a store's circuit breaker: 0 closed, 1 half open, 2 open; tag {@link #TAG_STORE}
+   * ({@code dedup}/{@code ordering}/{@code transaction}/{@code deadletter}).
+   */
+  public static final String STORE_BREAKER_STATE = "eventcontracts.store.breaker.state";
+
+  /**
+   * Counter of store calls that failed or timed out, as the circuit breaker counts them (not the
+   * ones refused because the event cannot be stored); tag {@link #TAG_STORE}.
+   */
+  public static final String STORE_BREAKER_FAILURES = "eventcontracts.store.breaker.failures";
+
+  /**
+   * Counter of store calls refused without calling the store, because its circuit breaker was open;
+   * tag {@link #TAG_STORE}.
+   */
+  public static final String STORE_BREAKER_NOT_PERMITTED =
+      "eventcontracts.store.breaker.not.permitted";
+
   /** Counter of replayed messages; tags {@link #TAG_EVENT}, {@link #TAG_POLICY}. */
   public static final String REPLAYS = "eventcontracts.replays";
 

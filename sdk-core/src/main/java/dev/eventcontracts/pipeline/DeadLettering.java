@@ -5,6 +5,7 @@ import dev.eventcontracts.dlq.DeadLetter;
 import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.envelope.Envelope;
 import dev.eventcontracts.metrics.PipelineMetrics;
+import dev.eventcontracts.resilience.StoreUnavailableException;
 import dev.eventcontracts.validation.Violation;
 import dev.eventcontracts.validation.ViolationCode;
 import java.time.Duration;
@@ -97,7 +98,9 @@ final class DeadLettering {
           p.rejection,
           p.message.origin(),
           e);
-      return results.retry(p, p.rejection, sinkRetryDelay, e);
+      Duration delay =
+          e instanceof StoreUnavailableException open ? open.retryAfter() : sinkRetryDelay;
+      return results.retry(p, p.rejection, delay, e);
     }
     LOG.warn(
         "dead-lettered {} message {} ({}) from {}: {}",

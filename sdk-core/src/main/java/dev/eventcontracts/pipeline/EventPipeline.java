@@ -8,6 +8,7 @@ import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.envelope.InboundMessage;
 import dev.eventcontracts.metrics.PipelineMetrics;
 import dev.eventcontracts.ordering.EntityVersionStore;
+import dev.eventcontracts.resilience.StoreResilience;
 import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -192,6 +193,7 @@ public final class EventPipeline {
     private MeterRegistry meterRegistry;
     private UnknownEventAction onUnknownEvent;
     private boolean logPayloads;
+    private StoreResilience storeResilience;
 
     private Builder(ContractRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
@@ -300,6 +302,16 @@ public final class EventPipeline {
       return this;
     }
 
+    /**
+     * Sets the circuit breakers around the stores and the dead-letter sink given to this builder
+     * (the in-memory defaults are not wrapped). By default {@link StoreResilience#ofDefaults()},
+     * with its meters on {@link #meterRegistry}; {@link StoreResilience#disabled()} turns them off.
+     */
+    public Builder storeResilience(StoreResilience resilience) {
+      this.storeResilience = Objects.requireNonNull(resilience, "resilience");
+      return this;
+    }
+
     private static Duration positive(Duration d, String what) {
       if (d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException(what + " must be positive");
@@ -309,6 +321,25 @@ public final class EventPipeline {
 
     /** Builds the pipeline. */
     public EventPipeline build() {
+      StoreResilience resilience = storeResilience;
+      if (resilience == null) {
+        resilience =
+            meterRegistry == null
+                ? StoreResilience.ofDefaults()
+                : StoreResilience.builder().meterRegistry(meterRegistry).build();
+      }
+      if (sink != null) {
+        sink = resilience.deadLetterSink(sink);
+      }
+      if (dedupStore != null) {
+        dedupStore = resilience.dedupStore(dedupStore);
+      }
+      if (versionStore != null) {
+        versionStore = resilience.entityVersionStore(versionStore);
+      }
+      if (transactionalStore != null) {
+        transactionalStore = resilience.transactionalStore(transactionalStore);
+      }
       if (transactionalStore == null) {
         if (dedupStore == null) {
           dedupStore = DedupStore.inMemory(1_000_000, clock);

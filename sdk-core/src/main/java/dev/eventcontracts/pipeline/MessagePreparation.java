@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.eventcontracts.contract.ContractRegistry;
 import dev.eventcontracts.contract.EventContract;
+import dev.eventcontracts.contract.EventKeys;
 import dev.eventcontracts.contract.OrderingRule;
-import dev.eventcontracts.dedup.StoreKeys;
 import dev.eventcontracts.envelope.Envelope;
 import dev.eventcontracts.envelope.InboundMessage;
 import dev.eventcontracts.metrics.PipelineMetrics;
@@ -20,15 +20,15 @@ import dev.eventcontracts.version.EventVersion;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Everything the pipeline decides about a message before it touches a store: read and validate it,
- * find its binding, check its ordering fields, upcast and bind the payload, derive the scoped
- * idempotency key and entity, and refuse keys no store can hold. Messages refused here carry their
+ * find its binding, upcast and bind the payload, derive the scoped idempotency key and entity. The
+ * validator has already refused events whose ordering fields are missing or whose keys no store can
+ * hold, so {@code validate} and the pipeline decide alike. Messages refused here carry their
  * outcome and violations and go straight to the dead-letter sink.
  */
 final class MessagePreparation {
@@ -95,29 +95,11 @@ final class MessagePreparation {
                   ViolationCode.UNKNOWN_EVENT,
                   "no handler for " + contract.name() + " version " + contract.version())));
     }
+    // the validator has checked that the ordering fields are there and the keys storable
     OrderingRule rule = contract.ordering();
-    String entity = null;
+    String entity = rule == null ? null : rule.entityOf(envelope);
     if (rule != null) {
-      entity = rule.entityOf(envelope);
-      Long position = rule.positionOf(envelope);
-      if (entity == null || position == null) {
-        String kind = rule.kind().name().toLowerCase(Locale.ROOT);
-        return p.reject(
-            Outcome.INVALID,
-            List.of(
-                Violation.of(
-                    envelope.payloadPointer(),
-                    ViolationCode.REQUIRED,
-                    "ordering needs entity "
-                        + rule.entity()
-                        + " and "
-                        + kind
-                        + " "
-                        + rule.position()
-                        + "; the event lacks one or it is not a "
-                        + kind)));
-      }
-      p.position = position;
+      p.position = rule.positionOf(envelope);
     }
     JsonNode payload = envelope.payload();
     EventVersion target = p.binding.upcastTo();
@@ -142,21 +124,9 @@ final class MessagePreparation {
     } catch (Exception e) {
       return p.reject(Outcome.INVALID, List.of(bindingViolation(envelope, p.binding, e)));
     }
-    IdempotencyKeys.Derived derived = IdempotencyKeys.derive(contract, envelope, message.value());
-    String problem = StoreKeys.problem("idempotency key", derived.key());
-    String scopedEntity =
-        entity == null ? null : IdempotencyKeys.entity(contract, envelope, entity);
-    if (problem == null && scopedEntity != null) {
-      problem = StoreKeys.problem("ordering entity", scopedEntity);
-    }
-    if (problem != null) {
-      // a property of the event: no store will ever take it, so retrying would stall the
-      // partition; the key itself is left out of the result and every log line
-      return p.reject(
-          Outcome.INVALID, List.of(Violation.of("", ViolationCode.UNSTORABLE, problem)));
-    }
+    EventKeys.Derived derived = EventKeys.idempotencyKey(contract, envelope, message.value());
     p.key = derived.key();
-    p.entity = scopedEntity;
+    p.entity = entity == null ? null : EventKeys.entity(contract, envelope, entity);
     if (derived.mismatch()) {
       metrics.keyMismatch(contract.name());
       LOG.warn(

@@ -7,6 +7,7 @@ import dev.eventcontracts.dedup.UnstorableKeyException;
 import dev.eventcontracts.envelope.Envelope;
 import dev.eventcontracts.metrics.PipelineMetrics;
 import dev.eventcontracts.ordering.EntityVersionStore;
+import dev.eventcontracts.resilience.StoreUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -506,9 +507,15 @@ final class StoreProtocol {
     }
   }
 
+  /**
+   * A store outage: retried, never acknowledged. While a circuit breaker is open the retry waits as
+   * long as the breaker does; the breaker logs its state changes, so no line is logged here.
+   */
   private ProcessingResult storeFailure(PreparedMessage p, String operation, Throwable cause) {
     IllegalStateException error =
         new IllegalStateException("store operation '" + operation + "' failed", cause);
-    return results.retry(p, Outcome.FAILED, inProgressDelay, error);
+    Duration delay =
+        cause instanceof StoreUnavailableException open ? open.retryAfter() : inProgressDelay;
+    return results.retry(p, Outcome.FAILED, delay, error);
   }
 }

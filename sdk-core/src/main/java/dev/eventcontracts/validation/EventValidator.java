@@ -2,27 +2,41 @@ package dev.eventcontracts.validation;
 
 import dev.eventcontracts.contract.ContractRegistry;
 import dev.eventcontracts.contract.EventContract;
+import dev.eventcontracts.contract.EventKeys;
+import dev.eventcontracts.contract.OrderingRule;
 import dev.eventcontracts.contract.Resolution;
 import dev.eventcontracts.envelope.Envelope;
+import dev.eventcontracts.envelope.EnvelopeFormat;
 import dev.eventcontracts.envelope.EnvelopeReader;
 import dev.eventcontracts.envelope.EnvelopeResult;
 import dev.eventcontracts.envelope.InboundMessage;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * Answers "does this message honour its contract": reads the envelope, finds the contract under the
- * registry's version policy, and validates the payload, reporting every violation at once. Never
- * throws for bad input. Thread-safe.
+ * registry's version policy, validates the payload, and, for a contract with an ordering rule,
+ * checks that the entity and the position can be read as the pipeline reads them; it reports every
+ * violation at once. Everything the pipeline decides about a message before its handler runs is
+ * decided here, so the {@code validate} command and the pipeline agree. Never throws for bad input.
+ * Thread-safe.
  */
 public final class EventValidator {
   private final ContractRegistry registry;
   private final EnvelopeReader reader;
+  private final OrderingCheck ordering;
 
   private EventValidator(ContractRegistry registry, EnvelopeReader reader) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.reader = Objects.requireNonNull(reader, "reader");
+    Map<String, EnvelopeFormat> byName = new HashMap<>();
+    for (EnvelopeFormat format : reader.formats()) {
+      byName.putIfAbsent(format.name(), format);
+    }
+    this.ordering = new OrderingCheck(byName);
   }
 
   /** A validator that reads envelopes with the registry's formats and limits. */
@@ -84,13 +98,47 @@ public final class EventValidator {
       // node ("unknown found, object expected") would only repeat it
       payload = List.of();
     }
-    if (payload.isEmpty() && read.violations().isEmpty()) {
+    OrderingRule rule = contract.ordering();
+    List<Violation> order = rule == null ? List.of() : ordering.check(rule, envelope);
+    if (payload.isEmpty() && read.violations().isEmpty() && order.isEmpty()) {
+      // a key or entity no store can hold would be retried for ever: refused as the event's fault
+      String unstorable = EventKeys.storageProblem(contract, envelope);
+      if (unstorable != null) {
+        return new ValidationReport(
+            ValidationStatus.INVALID,
+            envelope,
+            contract,
+            List.of(Violation.of("", ViolationCode.UNSTORABLE, unstorable)));
+      }
       return new ValidationReport(ValidationStatus.VALID, envelope, contract, List.of());
     }
-    List<Violation> all = new ArrayList<>(read.violations().size() + payload.size());
+    List<Violation> all = new ArrayList<>(read.violations().size() + payload.size() + order.size());
     all.addAll(read.violations());
     all.addAll(payload);
+    for (Violation v : order) {
+      if (!reported(all, v)) {
+        all.add(v);
+      }
+    }
     return new ValidationReport(ValidationStatus.INVALID, envelope, contract, all);
+  }
+
+  /**
+   * Whether an ordering problem is already said: the same path with the same code, any violation at
+   * that path when the field is absent or null, or a violation of a containing value (the payload
+   * is missing or not an object).
+   */
+  private static boolean reported(List<Violation> found, Violation v) {
+    for (Violation f : found) {
+      if (f.path().equals(v.path())) {
+        if (f.code().equals(v.code()) || v.code().equals(ViolationCode.REQUIRED)) {
+          return true;
+        }
+      } else if (f.path().isEmpty() || v.path().startsWith(f.path() + "/")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static List<Violation> concat(List<Violation> first, Violation last) {

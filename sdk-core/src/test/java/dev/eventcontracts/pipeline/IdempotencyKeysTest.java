@@ -119,7 +119,7 @@ class IdempotencyKeysTest {
   void scopingIsInjective(
       @ForAll("hostile") String tenant, @ForAll("hostile") String key, @ForAll boolean noTenant) {
     String t = noTenant ? null : tenant;
-    String scoped = IdempotencyKeys.tenantScope(t) + key;
+    String scoped = dev.eventcontracts.contract.EventKeys.tenantScope(t) + key;
 
     assertThat(unscope(scoped)).containsExactly(t, key);
   }

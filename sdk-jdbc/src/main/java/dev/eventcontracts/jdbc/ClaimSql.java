@@ -21,17 +21,26 @@ abstract class ClaimSql {
   static final String COMPLETED = "COMPLETED";
 
   final String table;
+  int timeoutSeconds;
 
   ClaimSql(String table) {
     this.table = table;
   }
 
-  static ClaimSql of(JdbcDialect dialect, String table) {
-    return switch (dialect) {
-      case POSTGRESQL -> new Postgres(table);
-      case MARIADB -> new MariaDb(table);
-      case H2 -> new H2(table);
-    };
+  /** The claim statements of a dialect, each bounded by {@code timeoutSeconds} (0: unbounded). */
+  static ClaimSql of(JdbcDialect dialect, String table, int timeoutSeconds) {
+    ClaimSql sql =
+        switch (dialect) {
+          case POSTGRESQL -> new Postgres(table);
+          case MARIADB -> new MariaDb(table);
+          case H2 -> new H2(table);
+        };
+    sql.timeoutSeconds = timeoutSeconds;
+    return sql;
+  }
+
+  PreparedStatement prepare(Connection connection, String sql) throws SQLException {
+    return Jdbc.prepare(connection, sql, timeoutSeconds);
   }
 
   /**
@@ -78,7 +87,7 @@ abstract class ClaimSql {
         long token)
         throws SQLException {
       Set<String> won = new HashSet<>();
-      try (PreparedStatement insert = connection.prepareStatement(sql)) {
+      try (PreparedStatement insert = prepare(connection, sql)) {
         insert.setString(1, owner);
         insert.setLong(2, expiresAt);
         insert.setArray(3, Jdbc.textArray(connection, JdbcDialect.POSTGRESQL, keys));
@@ -108,7 +117,7 @@ abstract class ClaimSql {
         return states;
       }
       String sql = "SELECT dedup_key, state FROM " + table + " WHERE dedup_key = ANY (?)";
-      try (PreparedStatement select = connection.prepareStatement(sql)) {
+      try (PreparedStatement select = prepare(connection, sql)) {
         select.setArray(1, Jdbc.textArray(connection, JdbcDialect.POSTGRESQL, losers));
         try (ResultSet rows = select.executeQuery()) {
           while (rows.next()) {
@@ -162,7 +171,7 @@ abstract class ClaimSql {
               + Jdbc.placeholders(keys.size(), "?")
               + ")";
       Map<String, ClaimState> states = new HashMap<>();
-      try (PreparedStatement select = connection.prepareStatement(selectSql)) {
+      try (PreparedStatement select = prepare(connection, selectSql)) {
         int i = 1;
         for (String key : keys) {
           select.setString(i++, key);
@@ -214,7 +223,7 @@ abstract class ClaimSql {
         long expiresAt,
         long token)
         throws SQLException {
-      try (PreparedStatement merge = connection.prepareStatement(sql)) {
+      try (PreparedStatement merge = prepare(connection, sql)) {
         merge.setArray(1, Jdbc.textArray(connection, JdbcDialect.H2, keys));
         merge.setLong(2, now);
         merge.setString(3, owner);
@@ -262,7 +271,7 @@ abstract class ClaimSql {
               + " (dedup_key, owner, state, expires_at, claim_token) VALUES "
               + Jdbc.placeholders(keys.size(), "(?, ?, 'IN_PROGRESS', ?, ?)")
               + ON_DUPLICATE;
-      try (PreparedStatement insert = connection.prepareStatement(insertSql)) {
+      try (PreparedStatement insert = prepare(connection, insertSql)) {
         int i = 1;
         for (String key : keys) {
           insert.setString(i++, key);

@@ -2,6 +2,7 @@ package dev.eventcontracts.jdbc;
 
 import java.sql.Array;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,38 @@ final class Jdbc {
   private static final int MAX_BACKOFF_MILLIS = 20;
 
   private Jdbc() {}
+
+  /**
+   * A statement timeout in whole seconds, as JDBC takes it: rounded up, 0 for none.
+   *
+   * @throws IllegalArgumentException when {@code timeout} is negative
+   */
+  static int timeoutSeconds(Duration timeout) {
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("query timeout must not be negative");
+    }
+    long seconds = timeout.getSeconds() + (timeout.getNano() > 0 ? 1 : 0);
+    return (int) Math.min(Integer.MAX_VALUE, seconds);
+  }
+
+  /**
+   * Prepares a statement bounded by {@code timeoutSeconds} (0: unbounded). The driver cancels a
+   * statement that runs longer, so a hung or locked database fails the call instead of stalling the
+   * consumer.
+   */
+  static PreparedStatement prepare(Connection connection, String sql, int timeoutSeconds)
+      throws SQLException {
+    PreparedStatement statement = connection.prepareStatement(sql);
+    if (timeoutSeconds > 0) {
+      try {
+        statement.setQueryTimeout(timeoutSeconds);
+      } catch (SQLException | RuntimeException e) {
+        statement.close();
+        throw e;
+      }
+    }
+    return statement;
+  }
 
   /** Work on a borrowed connection. */
   @FunctionalInterface

@@ -29,6 +29,9 @@ import javax.sql.DataSource;
  * every call borrows a connection and returns it.
  */
 public final class JdbcDedupStore implements DedupStore {
+  /** How long one statement may run by default before the driver cancels it. */
+  public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(5);
+
   private final DataSource dataSource;
   private final JdbcDialect dialect;
   private final String table;
@@ -37,13 +40,15 @@ public final class JdbcDedupStore implements DedupStore {
   private final SecureRandom tokens = new SecureRandom();
   private final String completeSql;
   private final String releaseSql;
+  private final int timeoutSeconds;
 
   private JdbcDedupStore(Builder builder, JdbcDialect dialect) {
     this.dataSource = builder.dataSource;
     this.dialect = dialect;
     this.table = builder.table;
     this.clock = builder.clock;
-    this.claims = ClaimSql.of(dialect, table);
+    this.timeoutSeconds = Jdbc.timeoutSeconds(builder.queryTimeout);
+    this.claims = ClaimSql.of(dialect, table, timeoutSeconds);
     this.completeSql =
         "UPDATE "
             + table
@@ -119,7 +124,7 @@ public final class JdbcDedupStore implements DedupStore {
         dialect,
         "completing a key in " + table,
         connection -> {
-          try (PreparedStatement update = connection.prepareStatement(completeSql)) {
+          try (PreparedStatement update = Jdbc.prepare(connection, completeSql, timeoutSeconds)) {
             update.setLong(1, Jdbc.plus(clock.millis(), retention));
             update.setString(2, key);
             update.setString(3, owner);
@@ -152,7 +157,7 @@ public final class JdbcDedupStore implements DedupStore {
           dialect,
           "completing " + chunk.size() + " keys in " + table,
           connection -> {
-            try (PreparedStatement update = connection.prepareStatement(sql)) {
+            try (PreparedStatement update = Jdbc.prepare(connection, sql, timeoutSeconds)) {
               update.setLong(1, Jdbc.plus(clock.millis(), retention));
               update.setString(2, owner);
               for (int i = 0; i < chunk.size(); i++) {
@@ -174,7 +179,7 @@ public final class JdbcDedupStore implements DedupStore {
         dialect,
         "releasing a key in " + table,
         connection -> {
-          try (PreparedStatement delete = connection.prepareStatement(releaseSql)) {
+          try (PreparedStatement delete = Jdbc.prepare(connection, releaseSql, timeoutSeconds)) {
             delete.setString(1, key);
             delete.setString(2, owner);
             return delete.executeUpdate();
@@ -195,7 +200,8 @@ public final class JdbcDedupStore implements DedupStore {
         "deleting expired keys from " + table,
         connection -> {
           try (PreparedStatement delete =
-              connection.prepareStatement("DELETE FROM " + table + " WHERE expires_at <= ?")) {
+              Jdbc.prepare(
+                  connection, "DELETE FROM " + table + " WHERE expires_at <= ?", timeoutSeconds)) {
             delete.setLong(1, clock.millis());
             return delete.executeUpdate();
           }
@@ -232,6 +238,7 @@ public final class JdbcDedupStore implements DedupStore {
     private JdbcDialect dialect;
     private String table = Schema.DEDUP_TABLE;
     private Clock clock = Clock.systemUTC();
+    private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -259,6 +266,20 @@ public final class JdbcDedupStore implements DedupStore {
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Bounds every statement of the store: the driver cancels one that runs longer ({@code
+     * Statement.setQueryTimeout}, whole seconds, rounded up), and the call fails with a {@link
+     * JdbcStoreException} instead of stalling the consumer on a hung or locked database. {@link
+     * #DEFAULT_QUERY_TIMEOUT} by default; {@link Duration#ZERO} for no bound.
+     *
+     * @throws IllegalArgumentException when {@code timeout} is negative
+     */
+    public Builder queryTimeout(Duration timeout) {
+      Jdbc.timeoutSeconds(Objects.requireNonNull(timeout, "timeout"));
+      this.queryTimeout = timeout;
       return this;
     }
 

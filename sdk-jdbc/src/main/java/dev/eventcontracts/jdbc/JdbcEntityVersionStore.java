@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -25,16 +26,21 @@ import javax.sql.DataSource;
  * NULL) read as no position. Give it a pooled {@link DataSource}: every call borrows a connection.
  */
 public final class JdbcEntityVersionStore implements EntityVersionStore {
+  /** How long one statement may run by default before the driver cancels it. */
+  public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(5);
+
   private final DataSource dataSource;
   private final JdbcDialect dialect;
   private final String table;
   private final String advanceSql;
   private final String insertIfAbsentSql;
+  private final int timeoutSeconds;
 
   private JdbcEntityVersionStore(Builder builder, JdbcDialect dialect) {
     this.dataSource = builder.dataSource;
     this.dialect = dialect;
     this.table = builder.table;
+    this.timeoutSeconds = Jdbc.timeoutSeconds(builder.queryTimeout);
     this.advanceSql =
         switch (dialect) {
           case POSTGRESQL ->
@@ -149,7 +155,7 @@ public final class JdbcEntityVersionStore implements EntityVersionStore {
 
   private boolean updateIfNewer(Connection connection, String entity, long position)
       throws SQLException {
-    try (PreparedStatement update = connection.prepareStatement(advanceSql)) {
+    try (PreparedStatement update = Jdbc.prepare(connection, advanceSql, timeoutSeconds)) {
       update.setLong(1, position);
       update.setString(2, entity);
       update.setLong(3, position);
@@ -157,9 +163,9 @@ public final class JdbcEntityVersionStore implements EntityVersionStore {
     }
   }
 
-  private static int update(Connection connection, String sql, String entity, long position)
+  private int update(Connection connection, String sql, String entity, long position)
       throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+    try (PreparedStatement statement = Jdbc.prepare(connection, sql, timeoutSeconds)) {
       statement.setString(1, entity);
       statement.setLong(2, position);
       return statement.executeUpdate();
@@ -176,7 +182,7 @@ public final class JdbcEntityVersionStore implements EntityVersionStore {
                 ? " WHERE entity = ANY (?)"
                 : " WHERE entity IN (" + Jdbc.placeholders(entities.size(), "?") + ")");
     Map<String, OptionalLong> found = new HashMap<>();
-    try (PreparedStatement select = connection.prepareStatement(sql)) {
+    try (PreparedStatement select = Jdbc.prepare(connection, sql, timeoutSeconds)) {
       if (arrays) {
         select.setArray(1, Jdbc.textArray(connection, dialect, entities));
       } else {
@@ -201,6 +207,7 @@ public final class JdbcEntityVersionStore implements EntityVersionStore {
     private final DataSource dataSource;
     private JdbcDialect dialect;
     private String table = Schema.POSITION_TABLE;
+    private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -220,6 +227,20 @@ public final class JdbcEntityVersionStore implements EntityVersionStore {
      */
     public Builder table(String table) {
       this.table = Names.table(table);
+      return this;
+    }
+
+    /**
+     * Bounds every statement of the store: the driver cancels one that runs longer ({@code
+     * Statement.setQueryTimeout}, whole seconds, rounded up), and the call fails with a {@link
+     * JdbcStoreException} instead of stalling the consumer on a hung or locked database. {@link
+     * #DEFAULT_QUERY_TIMEOUT} by default; {@link Duration#ZERO} for no bound.
+     *
+     * @throws IllegalArgumentException when {@code timeout} is negative
+     */
+    public Builder queryTimeout(Duration timeout) {
+      Jdbc.timeoutSeconds(Objects.requireNonNull(timeout, "timeout"));
+      this.queryTimeout = timeout;
       return this;
     }
 

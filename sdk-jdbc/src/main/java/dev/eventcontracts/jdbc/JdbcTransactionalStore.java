@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -23,6 +24,13 @@ import javax.sql.DataSource;
  * with {@link JdbcEntityVersionStore}. Give it a pooled {@link DataSource}.
  */
 public final class JdbcTransactionalStore implements TransactionalStore {
+  /**
+   * How long one statement may run by default before the driver cancels it. Longer than the other
+   * stores' because {@code lockPosition} waits, as it should, while another consumer's transaction
+   * on the same entity runs its handler.
+   */
+  public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(30);
+
   private final DataSource dataSource;
   private final JdbcDialect dialect;
   private final String dedupTable;
@@ -32,6 +40,7 @@ public final class JdbcTransactionalStore implements TransactionalStore {
   private final String lockPositionSql;
   private final String insertPlaceholderSql;
   private final String setPositionSql;
+  private final int timeoutSeconds;
 
   private JdbcTransactionalStore(Builder builder, JdbcDialect dialect) {
     this.dataSource = builder.dataSource;
@@ -39,6 +48,7 @@ public final class JdbcTransactionalStore implements TransactionalStore {
     this.dedupTable = builder.dedupTable;
     this.positionTable = builder.positionTable;
     this.clock = builder.clock;
+    this.timeoutSeconds = Jdbc.timeoutSeconds(builder.queryTimeout);
     String insertKey = " (dedup_key, processed_at) VALUES (?, ?)";
     String insertPlaceholder = " (entity, position) VALUES (?, NULL)";
     this.recordKeySql =
@@ -131,8 +141,10 @@ public final class JdbcTransactionalStore implements TransactionalStore {
         "deleting processed keys from " + dedupTable,
         connection -> {
           try (PreparedStatement delete =
-              connection.prepareStatement(
-                  "DELETE FROM " + dedupTable + " WHERE processed_at < ?")) {
+              Jdbc.prepare(
+                  connection,
+                  "DELETE FROM " + dedupTable + " WHERE processed_at < ?",
+                  timeoutSeconds)) {
             delete.setLong(1, cutoff.toEpochMilli());
             return delete.executeUpdate();
           }
@@ -188,6 +200,9 @@ public final class JdbcTransactionalStore implements TransactionalStore {
     }
     // applies to this transaction only, so a pooled connection keeps its own default
     try (Statement statement = connection.createStatement()) {
+      if (timeoutSeconds > 0) {
+        statement.setQueryTimeout(timeoutSeconds);
+      }
       statement.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
     }
     return -1;
@@ -233,7 +248,7 @@ public final class JdbcTransactionalStore implements TransactionalStore {
     public boolean recordKey(String key) {
       Names.key("key", key);
       checkOpen();
-      try (PreparedStatement insert = connection.prepareStatement(recordKeySql)) {
+      try (PreparedStatement insert = Jdbc.prepare(connection, recordKeySql, timeoutSeconds)) {
         insert.setString(1, key);
         insert.setLong(2, clock.millis());
         return insert.executeUpdate() == 1;
@@ -296,7 +311,7 @@ public final class JdbcTransactionalStore implements TransactionalStore {
 
     /** The entity's row, locked: null when absent, else a one-element array (null position). */
     private Long[] select(String entity) throws SQLException {
-      try (PreparedStatement select = connection.prepareStatement(lockPositionSql)) {
+      try (PreparedStatement select = Jdbc.prepare(connection, lockPositionSql, timeoutSeconds)) {
         select.setString(1, entity);
         try (ResultSet rows = select.executeQuery()) {
           if (!rows.next()) {
@@ -309,7 +324,8 @@ public final class JdbcTransactionalStore implements TransactionalStore {
     }
 
     private void insertPlaceholder(String entity) throws SQLException {
-      try (PreparedStatement insert = connection.prepareStatement(insertPlaceholderSql)) {
+      try (PreparedStatement insert =
+          Jdbc.prepare(connection, insertPlaceholderSql, timeoutSeconds)) {
         insert.setString(1, entity);
         insert.executeUpdate();
       } catch (SQLException e) {
@@ -321,7 +337,7 @@ public final class JdbcTransactionalStore implements TransactionalStore {
     }
 
     private int updatePosition(String entity, long position) throws SQLException {
-      try (PreparedStatement update = connection.prepareStatement(setPositionSql)) {
+      try (PreparedStatement update = Jdbc.prepare(connection, setPositionSql, timeoutSeconds)) {
         update.setLong(1, position);
         update.setString(2, entity);
         return update.executeUpdate();
@@ -340,6 +356,7 @@ public final class JdbcTransactionalStore implements TransactionalStore {
     private String dedupTable = Schema.PROCESSED_TABLE;
     private String positionTable = Schema.POSITION_TABLE;
     private Clock clock = Clock.systemUTC();
+    private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -376,6 +393,21 @@ public final class JdbcTransactionalStore implements TransactionalStore {
     /** Sets the clock that stamps processed keys; the system UTC clock by default. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Bounds every statement of the store: the driver cancels one that runs longer ({@code
+     * Statement.setQueryTimeout}, whole seconds, rounded up), and the call fails with a {@link
+     * JdbcStoreException} instead of stalling the consumer on a hung or locked database. {@link
+     * #DEFAULT_QUERY_TIMEOUT} by default; {@link Duration#ZERO} for no bound. It bounds the store's
+     * own statements, not the handler's statements on {@link Transaction#connection()}.
+     *
+     * @throws IllegalArgumentException when {@code timeout} is negative
+     */
+    public Builder queryTimeout(Duration timeout) {
+      Jdbc.timeoutSeconds(Objects.requireNonNull(timeout, "timeout"));
+      this.queryTimeout = timeout;
       return this;
     }
 

@@ -7,15 +7,19 @@ import dev.eventcontracts.dedup.ClaimState;
 import dev.eventcontracts.dedup.TransactionalStore;
 import dev.eventcontracts.testing.stores.MutableClock;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** What the JDBC stores add to the kits, run on each database. */
 abstract class JdbcStoreSpecificsContract {
@@ -169,6 +173,93 @@ abstract class JdbcStoreSpecificsContract {
               assertThat(e.sqlState()).isNotBlank();
               assertThat(e).hasMessageContaining("spec_missing_table");
             });
+  }
+
+  @Test
+  @Timeout(60)
+  void aClaimBlockedByALockFailsAfterTheQueryTimeout() throws Exception {
+    MutableClock clock = MutableClock.create();
+    JdbcDedupStore store =
+        JdbcDedupStore.builder(dataSource)
+            .dialect(dialect())
+            .table("spec_timeout")
+            .clock(clock)
+            .queryTimeout(Duration.ofSeconds(1))
+            .build();
+    store.createSchema();
+    String key = prefix + "locked";
+    store.claim(key, "first", Duration.ofSeconds(1));
+    clock.advance(Duration.ofSeconds(2)); // the lease ran out: the next claim updates the row
+    try (Connection holder = dataSource.getConnection()) {
+      holder.setAutoCommit(false);
+      lockRow(holder, "spec_timeout", "dedup_key", key);
+
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> store.claim(key, "second", Duration.ofMinutes(1)))
+          .isInstanceOf(JdbcStoreException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+
+      holder.rollback();
+    }
+    assertThat(store.claim(key, "second", Duration.ofMinutes(1))).isEqualTo(ClaimState.CLAIMED);
+  }
+
+  @Test
+  @Timeout(60)
+  void aPositionLockHeldElsewhereFailsTheTransactionAfterTheQueryTimeout() throws Exception {
+    JdbcTransactionalStore store =
+        JdbcTransactionalStore.builder(dataSource)
+            .dialect(dialect())
+            .dedupTable("spec_timeout_processed")
+            .positionTable("spec_timeout_position")
+            .queryTimeout(Duration.ofSeconds(1))
+            .build();
+    store.createSchema();
+    String entity = prefix + "entity";
+    store.inTransaction(
+        tx -> {
+          tx.setPosition(entity, 1);
+          return tx.lockPosition(entity);
+        });
+    try (Connection holder = dataSource.getConnection()) {
+      holder.setAutoCommit(false);
+      lockRow(holder, "spec_timeout_position", "entity", entity);
+
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> store.inTransaction(tx -> tx.lockPosition(entity)))
+          .isInstanceOf(JdbcStoreException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+
+      holder.rollback();
+    }
+    OptionalLong after = store.inTransaction(tx -> tx.lockPosition(entity));
+    assertThat(after).hasValue(1);
+  }
+
+  @Test
+  void aNegativeQueryTimeoutIsRefused() {
+    assertThatThrownBy(
+            () -> JdbcDedupStore.builder(dataSource).queryTimeout(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> JdbcEntityVersionStore.builder(dataSource).queryTimeout(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> JdbcTransactionalStore.builder(dataSource).queryTimeout(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** Locks one row in {@code holder}'s open transaction, as a stuck consumer or a DBA would. */
+  private static void lockRow(Connection holder, String table, String column, String value)
+      throws SQLException {
+    try (PreparedStatement lock =
+        holder.prepareStatement(
+            "SELECT " + column + " FROM " + table + " WHERE " + column + " = ? FOR UPDATE")) {
+      lock.setString(1, value);
+      try (ResultSet rows = lock.executeQuery()) {
+        assertThat(rows.next()).isTrue();
+      }
+    }
   }
 
   private void execute(String sql) throws SQLException {

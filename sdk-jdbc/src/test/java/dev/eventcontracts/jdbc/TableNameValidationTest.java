@@ -67,6 +67,63 @@ class TableNameValidationTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "user",
+        "USER",
+        "order",
+        "Select",
+        "table",
+        "group",
+        "key",
+        "limit",
+        "returning",
+        "value",
+        "position",
+        "public.order",
+        "from.event_dedup",
+        "_rowid_"
+      })
+  void reservedWordsAreRejected(String name) {
+    for (Consumer<String> builder : builders()) {
+      assertThatThrownBy(() -> builder.accept(name))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("reserved word");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "pg_catalog.event_dedup",
+        "PG_CATALOG.t",
+        "information_schema.tables",
+        "mysql.event_dedup",
+        "performance_schema.t",
+        "sys.t",
+        "pg_toast.t",
+        "pg_temp_3.t",
+        "pg_class",
+        "public.pg_dedup"
+      })
+  void systemCatalogsAreRejected(String name) {
+    for (Consumer<String> builder : builders()) {
+      assertThatThrownBy(() -> builder.accept(name))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("system catalog");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"users", "orders", "positions", "my_pg_table", "pgx", "mysql_app.t", "system_x"})
+  void namesThatOnlyResembleReservedOnesAreAccepted(String name) {
+    for (Consumer<String> builder : builders()) {
+      builder.accept(name);
+    }
+  }
+
   @Test
   void aNullTableNameIsRejected() {
     for (Consumer<String> builder : builders()) {

@@ -141,7 +141,7 @@ public final class KafkaEventConsumer implements AutoCloseable {
 
   // touched only by the polling thread (the rebalance listener runs inside poll, on that thread)
   private final Map<TopicPartition, PartitionLane> lanes = new HashMap<>();
-  private final OffsetCommits commits = new OffsetCommits();
+  private final OffsetCommits commits;
   private final Map<TopicPartition, Attempt> attempts = new HashMap<>();
   private final Map<TopicPartition, Long> pausedUntilNanos = new HashMap<>();
   private boolean holding;
@@ -149,6 +149,7 @@ public final class KafkaEventConsumer implements AutoCloseable {
   private KafkaEventConsumer(Builder b) {
     this.config = Map.copyOf(b.config);
     this.groupId = String.valueOf(b.config.get(ConsumerConfig.GROUP_ID_CONFIG));
+    this.commits = new OffsetCommits(groupId);
     this.topics = b.topics;
     this.topicPattern = b.topicPattern;
     this.pollTimeout = b.pollTimeout;

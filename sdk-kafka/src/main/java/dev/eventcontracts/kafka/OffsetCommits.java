@@ -26,6 +26,11 @@ final class OffsetCommits {
 
   private final Map<TopicPartition, OffsetAndMetadata> finished = new HashMap<>();
   private final Set<TopicPartition> uncommitted = new HashSet<>();
+  private final CommitFailureLog failureLog;
+
+  OffsetCommits(String groupId) {
+    this.failureLog = new CommitFailureLog(groupId, System::nanoTime);
+  }
 
   /** Records that everything of {@code tp} before {@code nextOffset} is finished. */
   void finished(TopicPartition tp, long nextOffset) {
@@ -59,9 +64,10 @@ final class OffsetCommits {
           offsets,
           (committed, e) -> {
             if (e != null) {
-              LOG.warn(
-                  "async commit failed for {}; it is retried with the next commit", offsets, e);
+              failureLog.failed("async commit", offsets.size(), e);
               retryLater(offsets);
+            } else {
+              failureLog.succeeded();
             }
           });
     } catch (WakeupException e) {
@@ -100,6 +106,7 @@ final class OffsetCommits {
       try {
         c.commitSync(offsets, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         uncommitted.removeAll(offsets.keySet());
+        failureLog.succeeded();
         return;
       } catch (WakeupException e) {
         // a wakeup from close() or from a worker was pending; it fires once, so try again
@@ -108,7 +115,15 @@ final class OffsetCommits {
           return;
         }
       } catch (KafkaException e) {
-        LOG.warn("commit of {} failed; those records will be delivered again", offsets, e);
+        if (failureLog.failing()) {
+          // the outage was reported when it began, with its cause; a sync commit comes once per
+          // rebalance or close, and its records are delivered again for sure: worth a short line
+          LOG.warn(
+              "commit of {} failed again ({}); those records will be delivered again",
+              offsets.keySet(),
+              e.toString());
+        }
+        failureLog.failed("sync commit", offsets.size(), e);
         return;
       }
     }

@@ -35,6 +35,11 @@ import java.util.concurrent.CompletableFuture;
  * is not supported, because one script call's keys would span hash slots.
  */
 public final class RedisDedupStore implements DedupStore {
+  /**
+   * How long one store call waits for Redis by default: a hung or paused server fails the call
+   * after this instead of after Lettuce's 60 s command timeout.
+   */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
   /** The key prefix used when none is set. */
   public static final String DEFAULT_KEY_PREFIX = "ec:dedup:";
@@ -235,7 +240,7 @@ public final class RedisDedupStore implements DedupStore {
     private final StatefulRedisConnection<String, String> connection;
     private String keyPrefix = DEFAULT_KEY_PREFIX;
     private int batchSize = DEFAULT_BATCH_SIZE;
-    private Duration timeout;
+    private Duration timeout = DEFAULT_TIMEOUT;
 
     private Builder(RedisClient client, StatefulRedisConnection<String, String> connection) {
       this.client = client;
@@ -262,8 +267,8 @@ public final class RedisDedupStore implements DedupStore {
     }
 
     /**
-     * Sets how long one store call waits for Redis, all script calls of a batch together; by
-     * default the connection's own command timeout.
+     * Sets how long one store call waits for Redis, all script calls of a batch together; {@link
+     * #DEFAULT_TIMEOUT} (5 s) by default, whatever the connection's own command timeout.
      */
     public Builder timeout(Duration timeout) {
       this.timeout = RedisAccess.checkTimeout(timeout);

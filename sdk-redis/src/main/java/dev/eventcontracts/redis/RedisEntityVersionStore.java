@@ -34,6 +34,11 @@ import java.util.concurrent.CompletableFuture;
  * <p>Needs a standalone Redis (or a Sentinel-managed primary); Redis Cluster is not supported.
  */
 public final class RedisEntityVersionStore implements EntityVersionStore {
+  /**
+   * How long one store call waits for Redis by default: a hung or paused server fails the call
+   * after this instead of after Lettuce's 60 s command timeout.
+   */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
   /** The key prefix used when none is set. */
   public static final String DEFAULT_KEY_PREFIX = "ec:entity:";
@@ -177,7 +182,7 @@ public final class RedisEntityVersionStore implements EntityVersionStore {
     private final StatefulRedisConnection<String, String> connection;
     private String keyPrefix = DEFAULT_KEY_PREFIX;
     private int batchSize = DEFAULT_BATCH_SIZE;
-    private Duration timeout;
+    private Duration timeout = DEFAULT_TIMEOUT;
     private Duration expireAfterAdvance;
 
     private Builder(RedisClient client, StatefulRedisConnection<String, String> connection) {
@@ -205,8 +210,8 @@ public final class RedisEntityVersionStore implements EntityVersionStore {
     }
 
     /**
-     * Sets how long one store call waits for Redis; by default the connection's own command
-     * timeout.
+     * Sets how long one store call waits for Redis; {@link #DEFAULT_TIMEOUT} (5 s) by default,
+     * whatever the connection's own command timeout.
      */
     public Builder timeout(Duration timeout) {
       this.timeout = RedisAccess.checkTimeout(timeout);

@@ -1,7 +1,6 @@
-package dev.eventcontracts.pipeline;
+package dev.eventcontracts.contract;
 
-import dev.eventcontracts.contract.EventContract;
-import dev.eventcontracts.contract.KeyTemplate;
+import dev.eventcontracts.dedup.StoreKeys;
 import dev.eventcontracts.envelope.Envelope;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,13 +24,30 @@ import java.util.HexFormat;
  * tenant prefix is read by its length, never by searching for a separator, so neither a tenant nor
  * a key containing {@code /} or {@code :} can pose as another's.
  */
-final class IdempotencyKeys {
-  private IdempotencyKeys() {}
+public final class EventKeys {
+  /** The length of the hex SHA-256 digest in a key derived from the raw bytes. */
+  private static final int DIGEST_HEX_LENGTH = 64;
 
-  /** The key, and whether the envelope's own key disagreed with the template's. */
-  record Derived(String key, boolean mismatch) {}
+  private EventKeys() {}
 
-  static Derived derive(EventContract contract, Envelope envelope, byte[] value) {
+  /**
+   * A derived idempotency key.
+   *
+   * @param key the tenant-scoped key the stores see
+   * @param mismatch whether the envelope's own {@code idempotency_key} disagreed with the template
+   */
+  public record Derived(String key, boolean mismatch) {}
+
+  /**
+   * Derives the tenant-scoped idempotency key of an event.
+   *
+   * @param value the raw message bytes, digested when the event has no other identity
+   */
+  public static Derived idempotencyKey(EventContract contract, Envelope envelope, byte[] value) {
+    return derive(contract, envelope, value);
+  }
+
+  private static Derived derive(EventContract contract, Envelope envelope, byte[] value) {
     String key = null;
     boolean mismatch = false;
     KeyTemplate template = contract.idempotencyKey();
@@ -46,19 +62,36 @@ final class IdempotencyKeys {
       key = envelope.eventName() + ":" + envelope.eventId();
     }
     if (key == null) {
-      key = "sha256:" + sha256(value);
+      key = "sha256:" + (value == null ? "0".repeat(DIGEST_HEX_LENGTH) : sha256(value));
     }
     return new Derived(tenantScope(envelope.tenantId()) + key, mismatch);
   }
 
-  /** Scopes an ordering entity by tenant and ordering scope (the contract name by default). */
-  static String entity(EventContract contract, Envelope envelope, String entity) {
+  /** Scopes an ordering entity id by tenant and ordering scope (the contract name by default). */
+  public static String entity(EventContract contract, Envelope envelope, String entity) {
     String scope = contract.orderingScope();
     return tenantScope(envelope.tenantId()) + scope.length() + ":" + scope + "/" + entity;
   }
 
+  /**
+   * Says why no store could hold the event's key or ordering entity ({@link StoreKeys}), or returns
+   * {@code null} when every store can. Needs no message bytes: a key digested from them has a fixed
+   * length and only hex digits, so it is storable exactly when its tenant prefix is.
+   */
+  public static String storageProblem(EventContract contract, Envelope envelope) {
+    String problem = StoreKeys.problem("idempotency key", derive(contract, envelope, null).key());
+    OrderingRule rule = contract.ordering();
+    if (problem == null && rule != null) {
+      String id = rule.entityOf(envelope);
+      if (id != null) {
+        problem = StoreKeys.problem("ordering entity", entity(contract, envelope, id));
+      }
+    }
+    return problem;
+  }
+
   /** {@code t<n>:<tenant>/}, or {@code -/} without a tenant. */
-  static String tenantScope(String tenant) {
+  public static String tenantScope(String tenant) {
     return tenant == null ? "-/" : "t" + tenant.length() + ":" + tenant + "/";
   }
 
