@@ -56,6 +56,7 @@ public final class ContractRegistry {
       }
     }
     this.contracts = Map.copyOf(byName);
+    checkOrderingScopes(b.contracts);
     Map<String, NavigableMap<EventVersion, Upcaster>> ups = new HashMap<>();
     for (Upcaster u : b.upcasters) {
       if (ups.computeIfAbsent(u.eventName(), k -> new TreeMap<>()).putIfAbsent(u.from(), u)
@@ -64,6 +65,39 @@ public final class ContractRegistry {
       }
     }
     this.upcasters = Map.copyOf(ups);
+  }
+
+  /**
+   * Contracts that share an ordering scope compare positions of one entity, so they must order by
+   * the same kind of position: a version number and a timestamp in milliseconds do not compare.
+   */
+  private static void checkOrderingScopes(List<EventContract> all) {
+    Map<String, EventContract> first = new HashMap<>();
+    for (EventContract c : all) {
+      OrderingRule rule = c.ordering();
+      if (rule == null || rule.scope() == null) {
+        continue;
+      }
+      EventContract other = first.putIfAbsent(rule.scope(), c);
+      if (other != null && other.ordering().kind() != rule.kind()) {
+        throw new IllegalArgumentException(
+            "ordering scope '"
+                + rule.scope()
+                + "' mixes a "
+                + other.ordering().kind().name().toLowerCase(java.util.Locale.ROOT)
+                + " position ("
+                + other.name()
+                + " "
+                + other.version()
+                + ") with a "
+                + rule.kind().name().toLowerCase(java.util.Locale.ROOT)
+                + " position ("
+                + c.name()
+                + " "
+                + c.version()
+                + ")");
+      }
+    }
   }
 
   /** Starts a registry built in code. */
@@ -247,7 +281,8 @@ public final class ContractRegistry {
     /**
      * Builds the registry.
      *
-     * @throws IllegalArgumentException when two contracts share a name and version
+     * @throws IllegalArgumentException when two contracts share a name and version, or contracts of
+     *     one ordering scope order by different kinds of position
      */
     public ContractRegistry build() {
       return new ContractRegistry(this);

@@ -81,6 +81,14 @@ public final class EventContract {
     return ordering;
   }
 
+  /**
+   * The scope its ordering entities live in: the ordering rule's scope, else the contract's name.
+   * Contracts with one scope order against the same entities.
+   */
+  public String orderingScope() {
+    return ordering != null && ordering.scope() != null ? ordering.scope() : name;
+  }
+
   /** The producing service, or {@code null}. */
   public String producer() {
     return producer;

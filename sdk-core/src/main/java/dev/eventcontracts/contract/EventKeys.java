@@ -20,9 +20,9 @@ import java.util.HexFormat;
  * <p>Scoping is length-prefixed, so it is injective for every tenant, key, contract and entity: a
  * key is stored as {@code t<n>:<tenant>/<key>} ({@code n} the tenant's length in UTF-16 chars) or
  * {@code -/<key>} without a tenant; an entity as {@code <tenant scope><m>:<scope>/<entity>}, where
- * {@code scope} is the contract name. The tenant prefix is read by its length, never by searching
- * for a separator, so neither a tenant nor a key containing {@code /} or {@code :} can pose as
- * another's.
+ * {@code scope} is the contract's ordering scope (its name unless the ordering rule names one). The
+ * tenant prefix is read by its length, never by searching for a separator, so neither a tenant nor
+ * a key containing {@code /} or {@code :} can pose as another's.
  */
 public final class EventKeys {
   /** The length of the hex SHA-256 digest in a key derived from the raw bytes. */
@@ -67,9 +67,9 @@ public final class EventKeys {
     return new Derived(tenantScope(envelope.tenantId()) + key, mismatch);
   }
 
-  /** Scopes an ordering entity id by tenant and contract. */
+  /** Scopes an ordering entity id by tenant and ordering scope (the contract name by default). */
   public static String entity(EventContract contract, Envelope envelope, String entity) {
-    String scope = contract.name();
+    String scope = contract.orderingScope();
     return tenantScope(envelope.tenantId()) + scope.length() + ":" + scope + "/" + entity;
   }
 

@@ -11,11 +11,18 @@ import java.util.Objects;
  * within a correlation id, by timestamp). An event applies only when its position is newer than the
  * last applied one for its entity.
  *
+ * <p>Entities are scoped: two events are of the same entity only when their contracts share an
+ * ordering scope. The scope defaults to the contract's name; contracts that name one scope, such as
+ * every {@code com.todo.task.*} contract with scope {@code task}, order against one entity, so an
+ * older {@code task.updated} after a {@code task.deleted} of the same task is stale.
+ *
  * @param entity the template that names the entity
  * @param position the field that orders events of one entity
  * @param kind whether the position is a version number or a timestamp
+ * @param scope the ordering scope shared by several contracts, or {@code null} for the contract's
+ *     own name
  */
-public record OrderingRule(KeyTemplate entity, FieldRef position, Kind kind) {
+public record OrderingRule(KeyTemplate entity, FieldRef position, Kind kind, String scope) {
 
   /** What the position field holds. */
   public enum Kind {
@@ -25,11 +32,27 @@ public record OrderingRule(KeyTemplate entity, FieldRef position, Kind kind) {
     TIMESTAMP
   }
 
-  /** Checks that every component is present. */
+  /** Checks that every component but the scope is present, and that a scope is not blank. */
   public OrderingRule {
     Objects.requireNonNull(entity, "entity");
     Objects.requireNonNull(position, "position");
     Objects.requireNonNull(kind, "kind");
+    if (scope != null && scope.isBlank()) {
+      throw new IllegalArgumentException("an ordering scope must not be blank");
+    }
+  }
+
+  /** A rule scoped by its contract's own name. */
+  public OrderingRule(KeyTemplate entity, FieldRef position, Kind kind) {
+    this(entity, position, kind, null);
+  }
+
+  /**
+   * The same rule, ordering against the entities of every contract that names this scope: {@code
+   * byTimestamp("{task_id}", "envelope.occurred_at").inScope("task")}.
+   */
+  public OrderingRule inScope(String scope) {
+    return new OrderingRule(entity, position, kind, Objects.requireNonNull(scope, "scope"));
   }
 
   /** Orders by an integer version field: {@code byVersion("{candidate_id}", "profile_version")}. */

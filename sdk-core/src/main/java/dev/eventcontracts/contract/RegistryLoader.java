@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventcontracts.envelope.EnvelopeFormats;
-import dev.eventcontracts.envelope.JsonEnvelopeFormat;
 import dev.eventcontracts.validation.Limits;
 import dev.eventcontracts.version.VersionPolicy;
 import java.io.IOException;
@@ -81,7 +80,11 @@ final class RegistryLoader {
       }
       builder.add(contract);
     }
-    return builder.build();
+    try {
+      return builder.build();
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(directory.toString(), e.getMessage(), e);
+    }
   }
 
   private static JsonNode readJson(Path file) {
@@ -147,7 +150,7 @@ final class RegistryLoader {
           builder.envelopeFormat(
               format.isTextual()
                   ? EnvelopeFormats.named(format.asText())
-                  : JsonEnvelopeFormat.fromSpec(format));
+                  : EnvelopeFormats.fromSpec(format));
         } catch (IllegalArgumentException e) {
           throw new RegistryException(where, "envelopeFormats: " + e.getMessage(), e);
         }
@@ -246,7 +249,7 @@ final class RegistryLoader {
       throw new RegistryException(where, "x-ordering must be an object");
     }
     for (String key : iterable(node)) {
-      if (!Set.of("entity", "version", "timestamp").contains(key)) {
+      if (!Set.of("entity", "version", "timestamp", "scope").contains(key)) {
         throw new RegistryException(where, "x-ordering: unknown key '" + key + "'");
       }
     }
@@ -256,9 +259,11 @@ final class RegistryLoader {
       throw new RegistryException(
           where, "x-ordering needs exactly one of 'version' and 'timestamp'");
     }
-    return byVersion
-        ? OrderingRule.byVersion(entity, text(node, "version", where))
-        : OrderingRule.byTimestamp(entity, text(node, "timestamp", where));
+    OrderingRule rule =
+        byVersion
+            ? OrderingRule.byVersion(entity, text(node, "version", where))
+            : OrderingRule.byTimestamp(entity, text(node, "timestamp", where));
+    return node.has("scope") ? rule.inScope(text(node, "scope", where)) : rule;
   }
 
   private static List<String> iterable(JsonNode node) {

@@ -24,6 +24,30 @@ final class TextFormats {
         == 0;
   }
 
+  /**
+   * True for a random (version 4) UUID: {@link #isUuid} text whose version digit is {@code 4} and
+   * whose variant digit is {@code 8}, {@code 9}, {@code a} or {@code b} (RFC 9562).
+   */
+  static boolean isUuidV4(String s) {
+    if (!isUuid(s) || s.charAt(14) != '4') {
+      return false;
+    }
+    char variant = Character.toLowerCase(s.charAt(19));
+    return variant == '8' || variant == '9' || variant == 'a' || variant == 'b';
+  }
+
+  /**
+   * True for {@link #isDateTime} text in UTC: it ends in {@code Z} or {@code +00:00} ({@code
+   * -00:00} means "offset unknown" in RFC 3339, so it is not UTC).
+   */
+  static boolean isUtcDateTime(String s) {
+    if (!isDateTime(s)) {
+      return false;
+    }
+    char last = s.charAt(s.length() - 1);
+    return last == 'Z' || last == 'z' || s.endsWith("+00:00");
+  }
+
   /** Non-zero when a character in [from, to) is not ASCII hex; no branch depends on the text. */
   private static int notHex(String s, int from, int to) {
     int bad = 0;

@@ -305,6 +305,51 @@ class RegistryLoaderTest {
   }
 
   @Test
+  void orderingScopeIsReadAndChecked() throws IOException {
+    write(
+        "a.schema.json",
+        VALID_CONTRACT.replace(
+            "\"version\": \"profile_version\"",
+            "\"version\": \"profile_version\", \"scope\": \"candidate\""));
+    ContractRegistry registry = ContractRegistry.load(dir);
+    EventContract contract = registry.contracts().get(0);
+    assertThat(contract.ordering().scope()).isEqualTo("candidate");
+    assertThat(contract.orderingScope()).isEqualTo("candidate");
+
+    Path bad =
+        write(
+            "a.schema.json",
+            VALID_CONTRACT.replace(
+                "\"version\": \"profile_version\"",
+                "\"version\": \"profile_version\", \"scope\": 3"));
+    assertLoadFails(bad).hasMessageContaining("'scope' must be a non-empty string");
+
+    // a second contract in the same scope that orders by timestamp cannot share its entities
+    write(
+        "a.schema.json",
+        VALID_CONTRACT.replace(
+            "\"version\": \"profile_version\"",
+            "\"version\": \"profile_version\", \"scope\": \"candidate\""));
+    write(
+        "b.schema.json",
+        VALID_CONTRACT
+            .replace("profile.updated\", \"x-event-version", "profile.deleted\", \"x-event-version")
+            .replace(
+                "\"version\": \"profile_version\"",
+                "\"timestamp\": \"envelope.occurred_at\", \"scope\": \"candidate\""));
+    assertThatThrownBy(() -> ContractRegistry.load(dir))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("ordering scope 'candidate' mixes a version position");
+  }
+
+  @Test
+  void unscopedContractsOrderByTheirOwnName() {
+    ContractRegistry recruiting = ContractRegistry.load(SeedEvents.registry("recruiting"));
+    assertThat(recruiting.contracts())
+        .allSatisfy(c -> assertThat(c.orderingScope()).isEqualTo(c.name()));
+  }
+
+  @Test
   void consumersMustBeAnArray() throws IOException {
     Path bad =
         write(

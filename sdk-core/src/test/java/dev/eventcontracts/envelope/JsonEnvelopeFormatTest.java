@@ -141,18 +141,97 @@ class JsonEnvelopeFormatTest {
 
   @Test
   void numbersAreAcceptedWhereTheSeedsUseThem() {
-    EnvelopeReader reader =
+    // seed 001 prints no event; a number version is read as its text
+    EnvelopeReader activity =
         EnvelopeReader.of(List.of(EnvelopeFormats.activity()), Limits.defaults());
+    EnvelopeResult read =
+        activity.read(
+            InboundMessage.of(
+                "{\"eventType\": \"X\", \"version\": 2.1, \"jobId\": \"j1\", \"userId\":"
+                    + " \"u1\", \"timestamp\": \"2023-11-14T22:13:20Z\", \"payload\": {}}"));
+    assertThat(read.violations()).isEmpty();
+    assertThat(read.envelope().eventVersion()).isEqualTo("2.1");
+    // seed 002 prints epoch milliseconds
+    EnvelopeReader interview =
+        EnvelopeReader.of(List.of(EnvelopeFormats.interview()), Limits.defaults());
     Envelope e =
-        reader
+        interview
             .read(
                 InboundMessage.of(
-                    "{\"eventType\": \"X\", \"version\": 2.1, \"timestamp\": 1700000000000,"
-                        + " \"payload\": {}}"))
+                    "{\"eventId\": \"e1\", \"eventType\": \"X\", \"timestamp\":"
+                        + " 1700000000000, \"payload\": {}}"))
             .envelope();
-    assertThat(e.eventVersion()).isEqualTo("2.1");
     assertThat(e.occurredAt()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_000L));
     assertThat(e.value("occurred_at").longValue()).isEqualTo(1_700_000_000_000L);
+  }
+
+  @Test
+  void aRegistryEntryAddsChecksToABuiltInFormat() {
+    // seed 002 comments eventId as a UUID but prints evt-... ids: the check is opt-in
+    String event =
+        "{\"eventId\": \"evt-1\", \"eventType\": \"user.created\", \"timestamp\":"
+            + " \"2025-10-06T10:00:00.000Z\", \"data\": {}}";
+    assertThat(
+            EnvelopeReader.of(List.of(EnvelopeFormats.interview()), Limits.defaults())
+                .read(InboundMessage.of(event))
+                .violations())
+        .isEmpty();
+    EnvelopeFormat strict =
+        EnvelopeFormats.fromSpec(
+            tree("{\"use\": \"interview\", \"formats\": {\"event_id\": \"uuid\"}}"));
+    assertThat(strict.name()).isEqualTo("interview");
+    assertThat(
+            EnvelopeReader.of(List.of(strict), Limits.defaults())
+                .read(InboundMessage.of(event))
+                .violations())
+        .extracting(Violation::path, Violation::code)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("/eventId", "format"));
+    // the built-in's own rules stay: a required member and its schema
+    JsonEnvelopeFormat renamed =
+        (JsonEnvelopeFormat)
+            EnvelopeFormats.fromSpec(
+                tree("{\"use\": \"activity\", \"name\": \"jobs\", \"required\": [\"producer\"]}"));
+    assertThat(renamed.name()).isEqualTo("jobs");
+    assertThat(renamed.required()).contains(EnvelopeField.CORRELATION_ID, EnvelopeField.PRODUCER);
+    assertThat(renamed.schemas()).hasSize(1);
+    assertThat(renamed.numericVersions()).isTrue();
+    assertThat(EnvelopeFormats.jobarium().numericVersions()).isFalse();
+    JsonEnvelopeFormat numeric =
+        (JsonEnvelopeFormat)
+            EnvelopeFormats.fromSpec(tree("{\"use\": \"jobarium\", \"numericVersions\": true}"));
+    assertThat(numeric.numericVersions()).isTrue();
+    assertThatThrownBy(
+            () -> EnvelopeFormats.fromSpec(tree("{\"use\": \"jobarium\", \"numericVersions\": 1}")))
+        .hasMessageContaining("numericVersions");
+  }
+
+  @Test
+  void epochMillisAreOptInWhereTheSeedSaysIso8601() {
+    String event =
+        "{\"eventType\": \"X\", \"version\": 1, \"jobId\": \"j1\", \"userId\": \"u1\","
+            + " \"timestamp\": 1700000000000, \"payload\": {}}";
+    EnvelopeResult strict =
+        EnvelopeReader.of(List.of(EnvelopeFormats.activity()), Limits.defaults())
+            .read(InboundMessage.of(event));
+    assertThat(strict.violations())
+        .extracting(Violation::path, Violation::code)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("/timestamp", "format"));
+    JsonEnvelopeFormat lenient =
+        EnvelopeFormats.activity().toBuilder()
+            .check(EnvelopeField.OCCURRED_AT, JsonEnvelopeFormat.Check.DATE_TIME_OR_EPOCH_MILLIS)
+            .build();
+    assertThat(
+            EnvelopeReader.of(List.of(lenient), Limits.defaults())
+                .read(InboundMessage.of(event))
+                .violations())
+        .isEmpty();
+    assertThatThrownBy(
+            () ->
+                JsonEnvelopeFormat.builder("x")
+                    .field(EnvelopeField.EVENT_NAME, "/n")
+                    .check(
+                        EnvelopeField.EVENT_ID, JsonEnvelopeFormat.Check.DATE_TIME_OR_EPOCH_MILLIS))
+        .hasMessageContaining("occurred_at only");
   }
 
   @Test

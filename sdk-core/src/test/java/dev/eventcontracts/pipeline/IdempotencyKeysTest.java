@@ -224,8 +224,8 @@ class IdempotencyKeysTest {
             .build();
     String event =
         """
-        {"eventType": "JOB_DONE", "version": 1, "timestamp": "2026-01-20T15:04:05Z",
-         "payload": {"ok": true}}""";
+        {"eventType": "JOB_DONE", "version": 1, "jobId": "j-1", "userId": "u-1",
+         "timestamp": "2026-01-20T15:04:05Z", "payload": {"ok": true}}""";
     byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
 
     ProcessingResult first = p.process(InboundMessage.of(bytes));

@@ -39,6 +39,7 @@ class VersionGatingTest {
   private static String commerceEvent(String version, String data) {
     return """
         {"event_id": "550e8400-e29b-41d4-a716-446655440000", "timestamp": "2024-01-15T10:30:00Z",
+         "correlation_id": "c-1", "source_service": "product-catalog-service",
          "event_version": "%s", "event_type": "product.created", "data": %s}
         """
         .formatted(version, data);
