@@ -1,11 +1,11 @@
 package dev.eventcontracts.testing.stores;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 import dev.eventcontracts.dedup.ClaimState;
 import dev.eventcontracts.dedup.DedupStore;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.eventcontracts.dedup.UnstorableKeyException;
 import java.time.Clock;
 import java.time.Duration;
@@ -299,7 +299,8 @@ public abstract class DedupStoreContract {
 
   @Test
   void keysThatDifferOnlyInASupplementaryCharacterStayDistinct() {
-    // PostgreSQL's driver once turned unpaired surrogates into '?': well-formed pairs must not merge
+    // PostgreSQL's driver once turned unpaired surrogates into '?': well-formed pairs must not
+    // merge
     String party = key("emoji-\ud83c\udf89");
     String cake = key("emoji-\ud83c\udf82");
     String question = key("emoji-?");

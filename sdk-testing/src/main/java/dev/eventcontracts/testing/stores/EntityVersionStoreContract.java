@@ -1,11 +1,11 @@
 package dev.eventcontracts.testing.stores;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
-import dev.eventcontracts.ordering.EntityVersionStore;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.eventcontracts.dedup.UnstorableKeyException;
+import dev.eventcontracts.ordering.EntityVersionStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

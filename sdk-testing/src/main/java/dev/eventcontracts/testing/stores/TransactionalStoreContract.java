@@ -265,7 +265,8 @@ public abstract class TransactionalStoreContract {
           .isInstanceOf(UnstorableKeyException.class);
     }
     // the transaction that recorded the good key before the refused one rolled back
-    assertThat(store.inTransaction(tx -> tx.recordKey(kept))).isTrue();
+    boolean recorded = store.inTransaction(tx -> tx.recordKey(kept));
+    assertThat(recorded).isTrue();
   }
 
   @Test
