@@ -168,6 +168,7 @@ public final class PubSubEventConsumer implements AutoCloseable {
     if (!stopped.compareAndSet(false, true)) {
       return;
     }
+    LOG.debug("closing the consumer of {}", subscription);
     receiver.stopAccepting();
     if (!receiver.awaitIdle(closeTimeout)) {
       LOG.warn(
@@ -195,7 +196,9 @@ public final class PubSubEventConsumer implements AutoCloseable {
   private void stopSubscriber(Duration timeout) {
     try {
       if (started.get()) {
+        LOG.debug("stopping the subscriber of {}", subscription);
         subscriber.stopAsync().awaitTerminated(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.debug("stopped the subscriber of {}", subscription);
       }
     } catch (TimeoutException e) {
       LOG.warn("Pub/Sub subscriber for {} did not stop within {}", subscription, timeout);
