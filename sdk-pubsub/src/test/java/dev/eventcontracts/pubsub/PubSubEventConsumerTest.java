@@ -495,4 +495,55 @@ class PubSubEventConsumerTest {
         .containsEntry("ce-id", invalidId)
         .containsEntry("ce-type", type);
   }
+
+  @Test
+  void aKeysMessagesRunInOrderAlsoAcrossRetries() {
+    String id = PubSubTestSupport.unique("ordering");
+    String topic = PubSubTestSupport.topic(id);
+    PubSubTestSupport.subscription(topic, id, b -> b.setEnableMessageOrdering(true));
+    PubSubTestSupport.subscription(
+        PubSubTestSupport.topic(id + PubSubDeadLetterSink.DEFAULT_TOPIC_SUFFIX),
+        id + "-dlq-reader");
+    List<String> keyA = new java.util.ArrayList<>();
+    String second = null;
+    for (int i = 0; i < 5; i++) {
+      ObjectNode a = events.event("packet.ready", 200 + i);
+      keyA.add(a.path("event_id").asText());
+      if (i == 1) {
+        second = a.path("event_id").asText();
+      }
+      publish(
+          topic,
+          PubsubMessage.newBuilder()
+              .setData(com.google.protobuf.ByteString.copyFromUtf8(a.toString()))
+              .setOrderingKey("key-a")
+              .build());
+      publish(
+          topic,
+          PubsubMessage.newBuilder()
+              .setData(
+                  com.google.protobuf.ByteString.copyFromUtf8(
+                      events.event("packet.ready", 300 + i).toString()))
+              .setOrderingKey("key-b")
+              .build());
+    }
+    String failing = second;
+    Recorder recorder = new Recorder();
+    // the key's second message fails twice; a nack would let the key's later messages overtake it
+    recorder.failWhen(
+        (payload, ctx) -> ctx.envelope().eventId().equals(failing) && ctx.deliveryAttempt() < 3);
+
+    try (PubSubDeadLetterSink sink = sink();
+        // one thread: this server cannot tell the client that the subscription orders by key,
+        // so the client's own per-key sequencing (which the real service turns on) is off here
+        PubSubEventConsumer consumer =
+            consumer(pipeline(recorder, sink, 3), recorder, id).concurrency(1).build()) {
+      consumer.start();
+      await("all processed", () -> recorder.calls.size() == 10);
+      assertThat(consumer.receiver().nacks()).isZero();
+    }
+    assertThat(recorder.failedCalls).extracting(Recorder.Call::attempt).containsExactly(1, 2);
+    assertThat(recorder.calls.stream().map(Recorder.Call::eventId).filter(keyA::contains))
+        .containsExactlyElementsOf(keyA);
+  }
 }

@@ -144,6 +144,7 @@ final class PubSubTestSupport {
         t -> {
           try {
             return Publisher.newBuilder(t)
+                .setEnableMessageOrdering(true)
                 .setChannelProvider(channels())
                 .setCredentialsProvider(NoCredentialsProvider.create())
                 .build();

@@ -182,7 +182,7 @@ public final class PubSubServer implements AutoCloseable {
       }
       // built under a private name and moved, so a concurrent build in another JVM is harmless
       Path partial = Files.createTempFile(dir, "pstest-server", ".partial");
-      build(src, dir.resolve("gocache"), partial);
+      build(src, cacheDir().resolve("gocache"), partial); // shared: rebuilds take seconds
       Files.move(partial, binary, StandardCopyOption.REPLACE_EXISTING);
       return binary;
     } catch (IOException e) {
