@@ -148,7 +148,8 @@ class SimulateCommandTest {
         .isEqualTo("t8:tnt_acme/15:profile.updated/cand_7f3a9c21");
     assertThat(profile.get("entity_version").asLong()).isEqualTo(3);
     // line 4 is version 4 of the same candidate, without a tenant: a different entity
-    assertThat(messages.get(3).get("entity").asText()).isEqualTo("-/15:profile.updated/cand_7f3a9c21");
+    assertThat(messages.get(3).get("entity").asText())
+        .isEqualTo("-/15:profile.updated/cand_7f3a9c21");
 
     JsonNode summary = run.summary();
     assertThat(summary.properties())

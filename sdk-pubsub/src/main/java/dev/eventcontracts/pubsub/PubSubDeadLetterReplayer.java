@@ -180,13 +180,24 @@ public final class PubSubDeadLetterReplayer implements AutoCloseable {
 
   private boolean matches(PubsubMessage m) {
     for (Map.Entry<String, Set<String>> f : filters.entrySet()) {
-      String name = ALIASES.getOrDefault(f.getKey(), f.getKey());
+      String name = attributeName(f.getKey());
       String value = m.getAttributesOrDefault(name, null);
       if (value == null || !f.getValue().contains(value)) {
         return false;
       }
     }
     return true;
+  }
+
+  /** {@code reason} and {@code event} as aliases; other names with or without {@code ec-dlq-}. */
+  static String attributeName(String filterName) {
+    String alias = ALIASES.get(filterName);
+    if (alias != null) {
+      return alias;
+    }
+    return DeadLetterAttributes.isDeadLetterAttribute(filterName)
+        ? filterName
+        : DeadLetterAttributes.PREFIX + filterName;
   }
 
   private String target(PubsubMessage m) {
@@ -299,9 +310,10 @@ public final class PubSubDeadLetterReplayer implements AutoCloseable {
     }
 
     /**
-     * Replays only dead letters whose attribute {@code name} is {@code value} ({@code reason} and
-     * {@code event} are short for {@code ec-dlq-reason} and {@code ec-dlq-event-name}); values of
-     * one name are alternatives, different names must all match.
+     * Replays only dead letters whose {@code ec-dlq-*} attribute {@code name} (with or without the
+     * prefix; {@code reason} and {@code event} are short for {@code ec-dlq-reason} and {@code
+     * ec-dlq-event-name}) is {@code value}; values of one name are alternatives, different names
+     * must all match.
      */
     public Builder filter(String name, String value) {
       filters.computeIfAbsent(name, k -> new TreeSet<>()).add(value);
