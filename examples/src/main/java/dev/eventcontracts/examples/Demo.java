@@ -3,6 +3,7 @@ package dev.eventcontracts.examples;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventcontracts.contract.ContractRegistry;
 import dev.eventcontracts.dedup.DedupStore;
+import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.kafka.DeadLetterReplayer;
 import dev.eventcontracts.kafka.KafkaDeadLetterSink;
 import dev.eventcontracts.kafka.KafkaEventConsumer;
@@ -52,7 +53,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * replay, consumes it with the SDK on in-memory stores, prints what happened, then replays the dead
  * letters that are fixable (handler failures) and prints the result. Exits by itself.
  *
- * <p>Run from the repository root: {@code java -jar examples/target/demo.jar [REGISTRY_DIR]}.
+ * <p>Run from the repository root: {@code java -jar examples/target/demo.jar [REGISTRY_DIR]}; with
+ * {@code --transport pubsub} the same story runs on the Pub/Sub test server ({@link PubSubDemo}).
  */
 public final class Demo {
   static final String TOPIC = "recruiting.events";
@@ -61,19 +63,44 @@ public final class Demo {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   private final List<String> sideEffects = new CopyOnWriteArrayList<>();
-  private final AtomicBoolean notificationsDown = new AtomicBoolean(true);
+  final AtomicBoolean notificationsDown = new AtomicBoolean(true);
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
-  private Demo() {}
+  Demo() {}
 
   /** Runs the demo. */
   public static void main(String[] args) throws Exception {
-    Path registryDir = Path.of(args.length > 0 ? args[0] : "examples/registries/recruiting");
+    String transport = "kafka";
+    String registryArg = "examples/registries/recruiting";
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--transport") && i + 1 < args.length) {
+        transport = args[++i];
+      } else if (args[i].startsWith("--transport=")) {
+        transport = args[i].substring("--transport=".length());
+      } else {
+        registryArg = args[i];
+      }
+    }
+    Path registryDir = Path.of(registryArg);
     if (!Files.isDirectory(registryDir)) {
       System.err.println("registry not found: " + registryDir + " (run from the repository root)");
       System.exit(2);
     }
-    new Demo().run(ContractRegistry.load(registryDir));
+    ContractRegistry registry = ContractRegistry.load(registryDir);
+    switch (transport) {
+      case "kafka" -> new Demo().run(registry);
+      case "pubsub" -> {
+        if (!PubSubDemo.serverAvailable()) {
+          System.exit(2);
+        }
+        new PubSubDemo(new Demo()).run(registry);
+      }
+      default -> {
+        System.err.println("unknown transport " + transport + " (kafka or pubsub)");
+        System.exit(2);
+      }
+    }
+    System.exit(0); // client threads (gRPC) must not keep the demo running
   }
 
   private void run(ContractRegistry registry) throws Exception {
@@ -114,14 +141,18 @@ public final class Demo {
   }
 
   private EventPipeline pipeline(ContractRegistry registry, String bootstrap) {
+    return pipeline(
+        registry,
+        KafkaDeadLetterSink.builder(producerProperties(bootstrap)).consumerGroup(GROUP).build());
+  }
+
+  /** The demo's pipeline: in-memory stores, 3 attempts, a handler for every contract. */
+  EventPipeline pipeline(ContractRegistry registry, DeadLetterSink deadLetters) {
     EventPipeline.Builder b =
         EventPipeline.builder(registry)
             .dedupStore(DedupStore.inMemory())
             .entityVersionStore(EntityVersionStore.inMemory())
-            .deadLetterSink(
-                KafkaDeadLetterSink.builder(producerProperties(bootstrap))
-                    .consumerGroup(GROUP)
-                    .build())
+            .deadLetterSink(deadLetters)
             .retry(
                 RetryConfig.custom()
                     .maxAttempts(3)
@@ -283,7 +314,7 @@ public final class Demo {
     return out;
   }
 
-  private void printOutcomes(String title, ContractRegistry registry) {
+  void printOutcomes(String title, ContractRegistry registry) {
     say(title + ": outcome per event (counter " + MetricNames.EVENTS + ")");
     Map<String, Map<String, Long>> table = new TreeMap<>();
     for (Counter c : meters.find(MetricNames.EVENTS).counters()) {
@@ -329,7 +360,7 @@ public final class Demo {
     }
   }
 
-  private static String firstError(String errorsJson) {
+  static String firstError(String errorsJson) {
     if (errorsJson == null) {
       return "";
     }
@@ -344,7 +375,7 @@ public final class Demo {
     }
   }
 
-  private void printSideEffects() {
+  void printSideEffects() {
     say("Handler side effects so far (" + sideEffects.size() + "):");
     sideEffects.forEach(s -> System.out.println("  " + s));
   }
@@ -354,7 +385,7 @@ public final class Demo {
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
-  private static void say(String line) {
+  static void say(String line) {
     System.out.println();
     System.out.println("== " + line);
   }

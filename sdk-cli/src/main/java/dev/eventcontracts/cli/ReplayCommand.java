@@ -1,8 +1,11 @@
 package dev.eventcontracts.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.google.api.gax.rpc.ApiException;
 import dev.eventcontracts.kafka.DeadLetterReplayer;
 import dev.eventcontracts.kafka.ReplaySummary;
+import dev.eventcontracts.pubsub.PubSubDeadLetterReplayer;
+import dev.eventcontracts.pubsub.PubSubReplaySummary;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,20 +24,26 @@ import picocli.CommandLine.Spec;
 /**
  * {@code event-contracts replay --bootstrap HOST:PORT --from TOPIC.dlq [--to TOPIC] [--filter
  * NAME=VALUE]... [--dry-run] [--group NAME] [--max N]}: sends dead letters back to their topic with
- * {@code replay=true} and prints a JSON summary. The work is {@link DeadLetterReplayer}'s; this
- * class only maps options and output.
+ * {@code replay=true} and prints a JSON summary. With {@code --transport pubsub --project P},
+ * {@code --from} is a dead-letter subscription and {@code --to} a topic. The work is {@link
+ * DeadLetterReplayer}'s or {@link PubSubDeadLetterReplayer}'s; this class only maps options and
+ * output.
  */
 @Command(
     name = "replay",
     mixinStandardHelpOptions = true,
     description = {
-      "Sends dead letters from a Kafka DLQ topic back to be consumed again.",
+      "Sends dead letters from a Kafka DLQ topic, or a Pub/Sub dead-letter subscription"
+          + " (--transport pubsub), back to be consumed again.",
       "Reads the DLQ topic up to its end at start (from where this replay group stopped last"
           + " time), and re-publishes each matching record with its original key, value and"
           + " headers, minus every ec-dlq-* header, plus replay=true. The event (event_id,"
           + " occurred_at) is not changed.",
       "Commits the replay group's offsets once the sends are acknowledged, so running the same"
           + " replay again sends only dead letters that arrived since.",
+      "On Pub/Sub, --from is the dead-letter subscription and the target is --to or the topic of"
+          + " each dead letter's ec-dlq-origin-subscription; a dead letter is acked once its"
+          + " replay is confirmed, others are left in the subscription.",
       "Prints one JSON object: read, matched, replayed, skipped_by_filter, failed, per-reason"
           + " and per-target counts."
     },
@@ -43,7 +52,8 @@ import picocli.CommandLine.Spec;
       "0:every matching dead letter was replayed (or, with --dry-run, counted)",
       "1:some dead letters could not be replayed (no target topic, a failed send) or the read"
           + " timed out; a later run starts with them",
-      "2:usage error, the DLQ topic does not exist, or Kafka cannot be reached"
+      "2:usage error, the DLQ topic or subscription does not exist, or Kafka or Pub/Sub cannot"
+          + " be reached"
     })
 public final class ReplayCommand implements Callable<Integer> {
   private static final String KAFKA_LOG_LEVEL = "org.slf4j.simpleLogger.log.org.apache.kafka";
@@ -51,11 +61,31 @@ public final class ReplayCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
 
   @Option(
+      names = "--transport",
+      paramLabel = "kafka|pubsub",
+      defaultValue = "kafka",
+      description = "Where the dead letters are (default: ${DEFAULT-VALUE}).")
+  private String transport;
+
+  @Option(
       names = {"-b", "--bootstrap"},
-      required = true,
       paramLabel = "HOST:PORT",
-      description = "Kafka bootstrap servers, comma-separated.")
+      description = "Kafka bootstrap servers, comma-separated (Kafka only, required there).")
   private String bootstrap;
+
+  @Option(
+      names = "--project",
+      paramLabel = "PROJECT",
+      description = "Google Cloud project of the subscription and topics (Pub/Sub only, required).")
+  private String project;
+
+  @Option(
+      names = "--emulator-host",
+      paramLabel = "HOST:PORT",
+      description =
+          "Pub/Sub emulator or test server, plaintext and no credentials; by default the real"
+              + " service with Application Default Credentials (Pub/Sub only).")
+  private String emulatorHost;
 
   @Option(
       names = "--from",
@@ -116,6 +146,15 @@ public final class ReplayCommand implements Callable<Integer> {
   /** Runs the replay and returns the exit code. */
   @Override
   public Integer call() throws IOException {
+    if (transport.equals("pubsub")) {
+      return pubsub();
+    }
+    if (!transport.equals("kafka")) {
+      return CliOutput.fail(spec, "--transport must be kafka or pubsub, not '" + transport + "'");
+    }
+    if (bootstrap == null) {
+      return CliOutput.fail(spec, "--bootstrap is required for Kafka");
+    }
     quietKafkaClientLogs();
     Map<String, Object> client = new HashMap<>(properties);
     client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -163,6 +202,67 @@ public final class ReplayCommand implements Callable<Integer> {
         : CliOutput.NOT_VALID;
   }
 
+  private Integer pubsub() throws IOException {
+    if (project == null) {
+      return CliOutput.fail(spec, "--project is required for Pub/Sub");
+    }
+    if (group != null || bootstrap != null || !properties.isEmpty()) {
+      return CliOutput.fail(spec, "--group, --bootstrap and --property are for Kafka only");
+    }
+    PubSubReplaySummary summary;
+    try {
+      PubSubDeadLetterReplayer.Builder builder =
+          PubSubDeadLetterReplayer.builder(project)
+              .from(from)
+              .dryRun(dryRun)
+              .timeout(Duration.ofSeconds(timeoutSeconds));
+      for (String filter : filters) {
+        int eq = filter.indexOf('=');
+        if (eq <= 0 || eq == filter.length() - 1) {
+          return CliOutput.fail(spec, "--filter must be NAME=VALUE, not '" + filter + "'");
+        }
+        builder.filter(filter.substring(0, eq), filter.substring(eq + 1));
+      }
+      if (to != null) {
+        builder.to(to);
+      }
+      if (max != null) {
+        builder.maxMessages(max);
+      }
+      if (emulatorHost != null) {
+        builder.emulatorHost(emulatorHost);
+      }
+      try (PubSubDeadLetterReplayer replayer = builder.build()) {
+        summary = replayer.run();
+      }
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return CliOutput.fail(spec, e.getMessage());
+    } catch (ApiException e) {
+      return CliOutput.fail(spec, "Pub/Sub failed: " + e.getMessage());
+    }
+    try (CliOutput out = CliOutput.jsonLines(spec.commandLine().getOut())) {
+      write(
+          out,
+          new ReplaySummary(
+              summary.from(),
+              "",
+              summary.dryRun(),
+              summary.read(),
+              summary.matched(),
+              summary.replayed(),
+              summary.skippedByFilter(),
+              summary.failed(),
+              summary.reasons(),
+              summary.targets(),
+              summary.complete()),
+          to);
+    }
+    boolean stoppedAtMax = max != null && summary.matched() >= max;
+    return summary.failed() == 0 && (summary.complete() || stoppedAtMax)
+        ? CliOutput.OK
+        : CliOutput.NOT_VALID;
+  }
+
   /**
    * Kafka's clients log their whole configuration at INFO, which would bury the command's own
    * problems on stderr; unless a level was chosen ({@code
@@ -180,7 +280,9 @@ public final class ReplayCommand implements Callable<Integer> {
     json.writeStartObject();
     json.writeStringField("from", summary.from());
     json.writeStringField("to", to);
-    json.writeStringField("group", summary.groupId());
+    if (!summary.groupId().isEmpty()) {
+      json.writeStringField("group", summary.groupId());
+    }
     json.writeBooleanField("dry_run", summary.dryRun());
     json.writeNumberField("read", summary.read());
     json.writeNumberField("matched", summary.matched());

@@ -1,8 +1,7 @@
 package dev.eventcontracts.kafka;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eventcontracts.dlq.DeadLetter;
+import dev.eventcontracts.dlq.DeadLetterAttributes;
 import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.envelope.Origin;
 import java.nio.charset.StandardCharsets;
@@ -53,8 +52,6 @@ public final class KafkaDeadLetterSink implements DeadLetterSink, AutoCloseable 
 
   /** Default longest wait for the broker's acknowledgement. */
   public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(30);
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Producer<byte[], byte[]> producer;
   private final boolean ownsProducer;
@@ -154,7 +151,7 @@ public final class KafkaDeadLetterSink implements DeadLetterSink, AutoCloseable 
         HeaderMapping.withoutDeadLetterHeaders(
             original != null ? original.headers() : HeaderMapping.headers(deadLetter.attributes()));
     put(headers, KafkaHeaders.DLQ_REASON, deadLetter.reasonCode());
-    put(headers, KafkaHeaders.DLQ_ERRORS, errors(deadLetter.errors()));
+    put(headers, KafkaHeaders.DLQ_ERRORS, DeadLetterAttributes.errorsJson(deadLetter.errors()));
     put(headers, KafkaHeaders.DLQ_EXCEPTION_CLASS, deadLetter.exceptionClass());
     put(headers, KafkaHeaders.DLQ_ORIGIN_TOPIC, origin.source());
     if (origin.partition() >= 0) {
@@ -184,14 +181,6 @@ public final class KafkaDeadLetterSink implements DeadLetterSink, AutoCloseable 
   private static void put(RecordHeaders headers, String name, String value) {
     if (value != null) {
       headers.add(name, value.getBytes(StandardCharsets.UTF_8));
-    }
-  }
-
-  private static String errors(List<String> errors) {
-    try {
-      return JSON.writeValueAsString(errors);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write a list of strings as JSON", e);
     }
   }
 

@@ -1,0 +1,139 @@
+package dev.eventcontracts.dlq;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eventcontracts.pipeline.EventPipeline;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code ec-dlq-*} attribute names that every dead-letter sink writes (Kafka headers, Pub/Sub
+ * attributes), the transport-neutral part of their values, and the replay rule: a replayed message
+ * keeps its value and attributes but loses every {@code ec-dlq-*} attribute and gains {@code
+ * replay=true}. Values are UTF-8 strings.
+ */
+public final class DeadLetterAttributes {
+  /** Marks a replayed message when its value is {@code true}; read only from attributes. */
+  public static final String REPLAY = EventPipeline.REPLAY_ATTRIBUTE;
+
+  /** Prefix shared by every dead-letter attribute. */
+  public static final String PREFIX = "ec-dlq-";
+
+  /** The reason code: the outcome's name, such as {@code INVALID} or {@code FAILED}. */
+  public static final String REASON = PREFIX + "reason";
+
+  /** Every error message (one per violation, or the exception's), as a JSON array of strings. */
+  public static final String ERRORS = PREFIX + "errors";
+
+  /** Class name of the handler's exception; only on {@code FAILED} dead letters. */
+  public static final String EXCEPTION_CLASS = PREFIX + "exception-class";
+
+  /** Kafka: the topic the record was consumed from. */
+  public static final String ORIGIN_TOPIC = PREFIX + "origin-topic";
+
+  /** Kafka: the partition the record was consumed from. */
+  public static final String ORIGIN_PARTITION = PREFIX + "origin-partition";
+
+  /** Kafka: the offset the record had in its partition. */
+  public static final String ORIGIN_OFFSET = PREFIX + "origin-offset";
+
+  /** Pub/Sub: the subscription the message was received from. */
+  public static final String ORIGIN_SUBSCRIPTION = PREFIX + "origin-subscription";
+
+  /** Pub/Sub: the original message id. */
+  public static final String ORIGIN_MESSAGE_ID = PREFIX + "origin-message-id";
+
+  /** The original timestamp (Kafka record time, Pub/Sub publish time), ISO-8601 UTC. */
+  public static final String ORIGIN_TIMESTAMP = PREFIX + "origin-timestamp";
+
+  /** Kafka: the consumer group that rejected the record. */
+  public static final String CONSUMER_GROUP = PREFIX + "consumer-group";
+
+  /** How many times the handler ran (0 when the message never reached it). */
+  public static final String ATTEMPTS = PREFIX + "attempts";
+
+  /** When the message was dead-lettered, ISO-8601 UTC. */
+  public static final String DEAD_LETTERED_AT = PREFIX + "dead-lettered-at";
+
+  /** The event id, when the envelope could be read. */
+  public static final String EVENT_ID = PREFIX + "event-id";
+
+  /** The event name, when the envelope could be read. */
+  public static final String EVENT_NAME = PREFIX + "event-name";
+
+  /** The event version, when the envelope could be read. */
+  public static final String EVENT_VERSION = PREFIX + "event-version";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private DeadLetterAttributes() {}
+
+  /** True for the attributes a dead-letter sink writes (every name starting {@code ec-dlq-}). */
+  public static boolean isDeadLetterAttribute(String name) {
+    return name.startsWith(PREFIX);
+  }
+
+  /**
+   * The transport-neutral dead-letter attributes of {@code deadLetter}, in the order sinks write
+   * them: reason, errors, exception class, origin timestamp, attempts, time, event id, name and
+   * version; absent values are left out. Sinks add their transport's origin attributes.
+   */
+  public static Map<String, String> of(DeadLetter deadLetter) {
+    Map<String, String> out = new LinkedHashMap<>();
+    put(out, REASON, deadLetter.reasonCode());
+    put(out, ERRORS, errorsJson(deadLetter.errors()));
+    put(out, EXCEPTION_CLASS, deadLetter.exceptionClass());
+    if (deadLetter.origin().timestampMillis() >= 0) {
+      put(
+          out,
+          ORIGIN_TIMESTAMP,
+          Instant.ofEpochMilli(deadLetter.origin().timestampMillis()).toString());
+    }
+    put(out, ATTEMPTS, Integer.toString(deadLetter.attempts()));
+    put(out, DEAD_LETTERED_AT, deadLetter.deadLetteredAt().toString());
+    put(out, EVENT_ID, deadLetter.eventId());
+    put(out, EVENT_NAME, deadLetter.eventName());
+    put(out, EVENT_VERSION, deadLetter.eventVersion());
+    return out;
+  }
+
+  /** A copy of {@code attributes} without any {@code ec-dlq-*} attribute, in the same order. */
+  public static Map<String, String> withoutDeadLetterAttributes(Map<String, String> attributes) {
+    Map<String, String> out = new LinkedHashMap<>();
+    attributes.forEach(
+        (k, v) -> {
+          if (!isDeadLetterAttribute(k)) {
+            out.put(k, v);
+          }
+        });
+    return out;
+  }
+
+  /**
+   * The attributes of a replayed message: the dead letter's attributes without any {@code ec-dlq-*}
+   * attribute and without an earlier replay flag, plus {@code replay=true}.
+   */
+  public static Map<String, String> forReplay(Map<String, String> deadLetterAttributes) {
+    Map<String, String> out = withoutDeadLetterAttributes(deadLetterAttributes);
+    out.remove(REPLAY);
+    out.put(REPLAY, "true");
+    return out;
+  }
+
+  /** The errors as a JSON array of strings. */
+  public static String errorsJson(List<String> errors) {
+    try {
+      return JSON.writeValueAsString(errors);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a list of strings as JSON", e);
+    }
+  }
+
+  private static void put(Map<String, String> out, String name, String value) {
+    if (value != null) {
+      out.put(name, value);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.eventcontracts.pubsub;
+
+import com.google.pubsub.v1.PubsubMessage;
+import dev.eventcontracts.envelope.InboundMessage;
+import dev.eventcontracts.envelope.Origin;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Turns Pub/Sub messages into pipeline messages. */
+final class MessageMapping {
+  private MessageMapping() {}
+
+  /**
+   * The pipeline's view of a message: the data bytes as they are, the attributes without the
+   * client's own {@value PubSubAttributes#CLIENT_DELIVERY_ATTEMPT}, and the origin (subscription,
+   * message id, publish time).
+   */
+  static InboundMessage message(PubsubMessage message, String subscription) {
+    return new InboundMessage(
+        message.getData().toByteArray(), attributes(message), origin(message, subscription));
+  }
+
+  static Map<String, String> attributes(PubsubMessage message) {
+    Map<String, String> raw = message.getAttributesMap();
+    if (raw.isEmpty()) {
+      return Map.of();
+    }
+    if (!raw.containsKey(PubSubAttributes.CLIENT_DELIVERY_ATTEMPT)) {
+      return raw;
+    }
+    Map<String, String> copy = new HashMap<>(raw);
+    copy.remove(PubSubAttributes.CLIENT_DELIVERY_ATTEMPT);
+    return copy;
+  }
+
+  static Origin origin(PubsubMessage message, String subscription) {
+    long publishMillis =
+        message.hasPublishTime()
+            ? message.getPublishTime().getSeconds() * 1000
+                + message.getPublishTime().getNanos() / 1_000_000
+            : -1;
+    return new Origin(
+        PubSubAttributes.TRANSPORT,
+        subscription,
+        -1,
+        -1,
+        message.getMessageId().isEmpty() ? null : message.getMessageId(),
+        publishMillis);
+  }
+}

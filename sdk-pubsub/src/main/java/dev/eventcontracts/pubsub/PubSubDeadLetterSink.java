@@ -1,0 +1,314 @@
+package dev.eventcontracts.pubsub;
+
+import com.google.api.core.ApiFuture;
+import com.google.api.gax.core.CredentialsProvider;
+import com.google.api.gax.rpc.TransportChannelProvider;
+import com.google.cloud.pubsub.v1.Publisher;
+import com.google.protobuf.ByteString;
+import com.google.pubsub.v1.ProjectSubscriptionName;
+import com.google.pubsub.v1.PubsubMessage;
+import com.google.pubsub.v1.TopicName;
+import dev.eventcontracts.dlq.DeadLetter;
+import dev.eventcontracts.dlq.DeadLetterAttributes;
+import dev.eventcontracts.dlq.DeadLetterSink;
+import dev.eventcontracts.envelope.Origin;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * Publishes dead letters to Pub/Sub topics, {@code <subscription id>-dlq} in the subscription's
+ * project by default. A dead-letter message carries the original data and attributes unchanged,
+ * plus the {@code ec-dlq-*} attributes of {@link DeadLetterAttributes} (reason, errors, exception,
+ * origin subscription, message id, publish time, attempts, time, event id, name and version).
+ * {@link #publish} returns only once the service has confirmed the publish (it returned a message
+ * id); when it throws, the pipeline retries the message and the receiver does not ack it, so a
+ * missing or unreachable topic loses nothing.
+ *
+ * <p>Everything comes from the {@link DeadLetter} it is handed, so the sink works on any thread and
+ * with any transport. Attribute values longer than the service's 1,024 bytes (a long error list)
+ * are cut to fit; the errors stay a valid JSON array.
+ *
+ * <pre>{@code
+ * PubSubDeadLetterSink sink = PubSubDeadLetterSink.builder("my-project").topic("recruiting-dlq").build();
+ * EventPipeline pipeline = EventPipeline.builder(registry).deadLetterSink(sink)...build();
+ * }</pre>
+ */
+public final class PubSubDeadLetterSink implements DeadLetterSink, AutoCloseable {
+
+  /** Suffix of the default dead-letter topic name. */
+  public static final String DEFAULT_TOPIC_SUFFIX = "-dlq";
+
+  /** Default longest wait for the service's confirmation. */
+  public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Longest single error message kept in the errors attribute, in UTF-8 bytes. */
+  static final int MAX_ERROR_BYTES = 300;
+
+  private final String project;
+  private final Function<Origin, String> topicNaming;
+  private final Duration publishTimeout;
+  private final Connection connection;
+  private final Map<String, Publisher> publishers = new ConcurrentHashMap<>();
+
+  private PubSubDeadLetterSink(Builder b) {
+    this.project = b.project;
+    this.topicNaming = b.topicNaming;
+    this.publishTimeout = b.publishTimeout;
+    this.connection =
+        b.emulatorHost != null
+            ? Connection.emulator(b.emulatorHost)
+            : Connection.of(b.channels, b.credentials);
+  }
+
+  /** Starts a sink that publishes to topics of {@code project}. */
+  public static Builder builder(String project) {
+    return new Builder(project);
+  }
+
+  /**
+   * The default naming: the origin subscription's id followed by {@link #DEFAULT_TOPIC_SUFFIX} (for
+   * origins that are not subscriptions, the source as it is plus the suffix).
+   */
+  public static Function<Origin, String> defaultTopicNaming() {
+    return origin -> {
+      String source = origin.source();
+      if (ProjectSubscriptionName.isParsableFrom(source)) {
+        source = ProjectSubscriptionName.parse(source).getSubscription();
+      }
+      return source + DEFAULT_TOPIC_SUFFIX;
+    };
+  }
+
+  /**
+   * Publishes one dead letter and waits for the service's confirmation.
+   *
+   * @throws Exception when the publish is not confirmed within the publish timeout; it may still
+   *     arrive later, so a retried message can appear twice in the dead-letter topic
+   */
+  @Override
+  public void publish(DeadLetter deadLetter) throws Exception {
+    String topic = topic(deadLetter);
+    await(topic, publisher(topic).publish(toMessage(deadLetter)));
+  }
+
+  /** Publishes every dead letter, then waits for all confirmations. */
+  @Override
+  public void publishAll(List<DeadLetter> deadLetters) throws Exception {
+    List<String> topics = new ArrayList<>(deadLetters.size());
+    List<ApiFuture<String>> futures = new ArrayList<>(deadLetters.size());
+    for (DeadLetter deadLetter : deadLetters) {
+      String topic = topic(deadLetter);
+      topics.add(topic);
+      futures.add(publisher(topic).publish(toMessage(deadLetter)));
+    }
+    for (int i = 0; i < futures.size(); i++) {
+      await(topics.get(i), futures.get(i));
+    }
+  }
+
+  private String topic(DeadLetter deadLetter) {
+    String topic = topicNaming.apply(deadLetter.origin());
+    if (topic == null || topic.isBlank()) {
+      throw new IllegalArgumentException("topic naming gave no topic for " + deadLetter.origin());
+    }
+    return TopicName.isParsableFrom(topic) ? topic : TopicName.format(project, topic);
+  }
+
+  private void await(String topic, ApiFuture<String> future) throws Exception {
+    try {
+      future.get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new DeadLetterNotStoredException(
+          "dead letter not stored in " + topic + ": " + cause, cause);
+    } catch (TimeoutException e) {
+      future.cancel(false);
+      throw new DeadLetterNotStoredException(
+          "no confirmation from " + topic + " within " + publishTimeout, e);
+    }
+  }
+
+  private Publisher publisher(String topic) {
+    return publishers.computeIfAbsent(
+        topic,
+        t -> {
+          Publisher.Builder b = Publisher.newBuilder(t);
+          if (connection.channels() != null) {
+            b.setChannelProvider(connection.channels());
+          }
+          if (connection.credentials() != null) {
+            b.setCredentialsProvider(connection.credentials());
+          }
+          try {
+            return b.build();
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a publisher for " + t, e);
+          }
+        });
+  }
+
+  /** The dead-letter message; package-private for tests. */
+  static PubsubMessage toMessage(DeadLetter deadLetter) {
+    Origin origin = deadLetter.origin();
+    Map<String, String> attributes =
+        DeadLetterAttributes.withoutDeadLetterAttributes(deadLetter.attributes());
+    Map<String, String> added = DeadLetterAttributes.of(deadLetter);
+    String errors = added.get(DeadLetterAttributes.ERRORS);
+    if (errors != null) {
+      added.put(DeadLetterAttributes.ERRORS, fitErrors(deadLetter.errors()));
+    }
+    added.forEach((k, v) -> attributes.put(k, fit(v)));
+    if (PubSubAttributes.TRANSPORT.equals(origin.transport())) {
+      attributes.put(DeadLetterAttributes.ORIGIN_SUBSCRIPTION, origin.source());
+    } else if (!origin.source().isEmpty()) {
+      attributes.put(DeadLetterAttributes.ORIGIN_TOPIC, origin.source());
+    }
+    if (origin.messageId() != null) {
+      attributes.put(DeadLetterAttributes.ORIGIN_MESSAGE_ID, origin.messageId());
+    }
+    return PubsubMessage.newBuilder()
+        .setData(ByteString.copyFrom(deadLetter.value()))
+        .putAllAttributes(attributes)
+        .build();
+  }
+
+  /**
+   * The errors as a JSON array within the attribute size limit: each error cut to {@value
+   * #MAX_ERROR_BYTES} bytes, then the tail replaced by a count of the errors left out.
+   */
+  static String fitErrors(List<String> errors) {
+    List<String> cut = new ArrayList<>(errors.size());
+    for (String error : errors) {
+      cut.add(bytes(error) <= MAX_ERROR_BYTES ? error : cut(error, MAX_ERROR_BYTES) + "...");
+    }
+    String json = DeadLetterAttributes.errorsJson(cut);
+    for (int keep = cut.size() - 1;
+        keep >= 0 && bytes(json) > PubSubAttributes.MAX_ATTRIBUTE_VALUE_BYTES;
+        keep--) {
+      List<String> kept = new ArrayList<>(cut.subList(0, keep));
+      kept.add("... " + (cut.size() - keep) + " more");
+      json = DeadLetterAttributes.errorsJson(kept);
+    }
+    return json;
+  }
+
+  private static String fit(String value) {
+    return bytes(value) <= PubSubAttributes.MAX_ATTRIBUTE_VALUE_BYTES
+        ? value
+        : cut(value, PubSubAttributes.MAX_ATTRIBUTE_VALUE_BYTES - 3) + "...";
+  }
+
+  private static int bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  /** The longest prefix of {@code s} within {@code maxBytes} UTF-8 bytes, whole code points. */
+  private static String cut(String s, int maxBytes) {
+    int used = 0;
+    int i = 0;
+    while (i < s.length()) {
+      int cp = s.codePointAt(i);
+      int len = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+      if (used + len > maxBytes) {
+        break;
+      }
+      used += len;
+      i += Character.charCount(cp);
+    }
+    return s.substring(0, i);
+  }
+
+  /** Shuts the publishers down (flushing what they hold) and closes the connection. */
+  @Override
+  public void close() {
+    for (Publisher publisher : publishers.values()) {
+      publisher.shutdown();
+      try {
+        publisher.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    publishers.clear();
+    connection.close();
+  }
+
+  /** Thrown by {@link #publish} when the service did not confirm a dead letter. */
+  public static final class DeadLetterNotStoredException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    DeadLetterNotStoredException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** Builds a {@link PubSubDeadLetterSink}. */
+  public static final class Builder {
+    private final String project;
+    private Function<Origin, String> topicNaming = defaultTopicNaming();
+    private Duration publishTimeout = DEFAULT_PUBLISH_TIMEOUT;
+    private String emulatorHost;
+    private TransportChannelProvider channels;
+    private CredentialsProvider credentials;
+
+    private Builder(String project) {
+      this.project = Objects.requireNonNull(project, "project");
+    }
+
+    /** Publishes every dead letter to this topic (an id in the project, or a full name). */
+    public Builder topic(String topic) {
+      Objects.requireNonNull(topic, "topic");
+      this.topicNaming = origin -> topic;
+      return this;
+    }
+
+    /** Names the dead-letter topic (id or full name) for a message's origin. */
+    public Builder topicNaming(Function<Origin, String> naming) {
+      this.topicNaming = Objects.requireNonNull(naming, "naming");
+      return this;
+    }
+
+    /** Sets the longest wait for the service's confirmation; {@link #DEFAULT_PUBLISH_TIMEOUT}. */
+    public Builder publishTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("publish timeout must be positive");
+      }
+      this.publishTimeout = timeout;
+      return this;
+    }
+
+    /** Connects to an emulator or test server at {@code host:port} over plaintext. */
+    public Builder emulatorHost(String hostAndPort) {
+      this.emulatorHost = Objects.requireNonNull(hostAndPort, "hostAndPort");
+      return this;
+    }
+
+    /** Uses this channel provider instead of the client's default. */
+    public Builder channelProvider(TransportChannelProvider provider) {
+      this.channels = Objects.requireNonNull(provider, "provider");
+      return this;
+    }
+
+    /** Uses these credentials instead of application default credentials. */
+    public Builder credentialsProvider(CredentialsProvider provider) {
+      this.credentials = Objects.requireNonNull(provider, "provider");
+      return this;
+    }
+
+    /** Builds the sink; publishers are created per topic on first use. */
+    public PubSubDeadLetterSink build() {
+      return new PubSubDeadLetterSink(this);
+    }
+  }
+}
