@@ -62,8 +62,4 @@ final class UnfinishedBookkeeping {
   synchronized void forget(String key) {
     pending.remove(key);
   }
-
-  synchronized boolean isEmpty() {
-    return pending.isEmpty();
-  }
 }
