@@ -2,6 +2,7 @@ package dev.eventcontracts.dlq;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eventcontracts.envelope.Origin;
 import dev.eventcontracts.pipeline.EventPipeline;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -67,6 +68,7 @@ public final class DeadLetterAttributes {
   public static final String EVENT_VERSION = PREFIX + "event-version";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PUBSUB = "pubsub"; // Origin.transport() of the Pub/Sub adapter
 
   private DeadLetterAttributes() {}
 
@@ -76,21 +78,33 @@ public final class DeadLetterAttributes {
   }
 
   /**
-   * The transport-neutral dead-letter attributes of {@code deadLetter}, in the order sinks write
-   * them: reason, errors, exception class, origin timestamp, attempts, time, event id, name and
-   * version; absent values are left out. Sinks add their transport's origin attributes.
+   * The dead-letter attributes of {@code deadLetter}, in the order every sink writes them: reason,
+   * errors, exception class, origin (topic, partition and offset; or, for a Pub/Sub origin,
+   * subscription and message id), origin timestamp, consumer group, attempts, time, event id, name
+   * and version; absent values are left out.
    */
   public static Map<String, String> of(DeadLetter deadLetter) {
     Map<String, String> out = new LinkedHashMap<>();
+    Origin origin = deadLetter.origin();
     put(out, REASON, deadLetter.reasonCode());
     put(out, ERRORS, errorsJson(deadLetter.errors()));
     put(out, EXCEPTION_CLASS, deadLetter.exceptionClass());
-    if (deadLetter.origin().timestampMillis() >= 0) {
-      put(
-          out,
-          ORIGIN_TIMESTAMP,
-          Instant.ofEpochMilli(deadLetter.origin().timestampMillis()).toString());
+    if (PUBSUB.equals(origin.transport())) {
+      put(out, ORIGIN_SUBSCRIPTION, origin.source());
+    } else if (!origin.source().isEmpty()) {
+      put(out, ORIGIN_TOPIC, origin.source());
     }
+    if (origin.partition() >= 0) {
+      put(out, ORIGIN_PARTITION, Integer.toString(origin.partition()));
+    }
+    if (origin.offset() >= 0) {
+      put(out, ORIGIN_OFFSET, Long.toString(origin.offset()));
+    }
+    put(out, ORIGIN_MESSAGE_ID, origin.messageId());
+    if (origin.timestampMillis() >= 0) {
+      put(out, ORIGIN_TIMESTAMP, Instant.ofEpochMilli(origin.timestampMillis()).toString());
+    }
+    put(out, CONSUMER_GROUP, origin.consumerGroup());
     put(out, ATTEMPTS, Integer.toString(deadLetter.attempts()));
     put(out, DEAD_LETTERED_AT, deadLetter.deadLetteredAt().toString());
     put(out, EVENT_ID, deadLetter.eventId());

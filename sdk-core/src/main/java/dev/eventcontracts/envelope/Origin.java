@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param offset offset within the partition (or line number), or -1 where there is none
  * @param messageId transport message id, or {@code null}
  * @param timestampMillis transport timestamp in epoch milliseconds, or -1 when unknown
+ * @param consumerGroup the consumer group that received the message (Kafka), or {@code null} where
+ *     the source already names the consumer (a Pub/Sub subscription) or there is none
  */
 public record Origin(
     String transport,
@@ -18,12 +20,24 @@ public record Origin(
     int partition,
     long offset,
     String messageId,
-    long timestampMillis) {
+    long timestampMillis,
+    String consumerGroup) {
 
   /** Checks that transport and source are present. */
   public Origin {
     Objects.requireNonNull(transport, "transport");
     Objects.requireNonNull(source, "source");
+  }
+
+  /** An origin without a consumer group. */
+  public Origin(
+      String transport,
+      String source,
+      int partition,
+      long offset,
+      String messageId,
+      long timestampMillis) {
+    this(transport, source, partition, offset, messageId, timestampMillis, null);
   }
 
   /** An origin for messages that come from no transport (tests, files read by the CLI). */

@@ -76,13 +76,11 @@ final class DeadLettering {
     Envelope envelope = p.envelope();
     DeadLetter deadLetter =
         new DeadLetter(
-            p.message.value(),
-            p.message.attributes(),
+            p.message,
             p.rejection,
             p.violations,
             errors,
             failure == null ? null : failure.getClass().getName(),
-            p.message.origin(),
             p.rejection == Outcome.FAILED ? p.attempt : 0,
             envelope == null ? null : envelope.eventId(),
             envelope == null ? null : envelope.eventName(),

@@ -3,8 +3,6 @@ package dev.eventcontracts.kafka;
 import dev.eventcontracts.envelope.InboundMessage;
 import dev.eventcontracts.envelope.Origin;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -19,41 +17,39 @@ final class HeaderMapping {
   private HeaderMapping() {}
 
   /**
-   * The pipeline's view of a record: the value bytes as they are (a tombstone becomes an empty
-   * value, which the pipeline rejects as malformed), the headers decoded as UTF-8 with the last
-   * header winning when a name repeats (headers with a null value are left out), and the origin.
+   * The pipeline's view of a record, by the rule {@link InboundMessage.Builder} applies to every
+   * transport: the value bytes as they are (a tombstone becomes an empty value, which the pipeline
+   * rejects as malformed), the record key, the headers kept byte for byte and decoded as UTF-8
+   * attributes (the last header wins for a repeated name; headers without a value are left out of
+   * the attributes), and the origin with the consumer group.
+   *
+   * @param groupId the consumer group, or {@code null}
    */
-  static InboundMessage message(ConsumerRecord<byte[], byte[]> record) {
-    return new InboundMessage(
-        record.value() == null ? EMPTY : record.value(),
-        attributes(record.headers()),
-        new Origin(
-            TRANSPORT,
-            record.topic(),
-            record.partition(),
-            record.offset(),
-            null,
-            record.timestamp() < 0 ? -1 : record.timestamp()));
+  static InboundMessage message(ConsumerRecord<byte[], byte[]> record, String groupId) {
+    InboundMessage.Builder b =
+        InboundMessage.builder(record.value() == null ? EMPTY : record.value())
+            .key(record.key())
+            .origin(
+                new Origin(
+                    TRANSPORT,
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    null,
+                    record.timestamp() < 0 ? -1 : record.timestamp(),
+                    groupId));
+    for (Header header : record.headers()) {
+      b.header(header.key(), header.value());
+    }
+    return b.build();
   }
 
-  /** Headers as UTF-8 strings; the last one wins for a repeated name; null values are skipped. */
-  static Map<String, String> attributes(Headers headers) {
-    if (!headers.iterator().hasNext()) {
-      return Map.of(); // most records carry no headers: no map per record
-    }
-    Map<String, String> attributes = new HashMap<>();
-    for (Header header : headers) {
-      if (header.value() != null) {
-        attributes.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
-      }
-    }
-    return attributes;
-  }
-
-  /** Headers for attributes, when the original headers are not at hand. */
-  static Headers headers(Map<String, String> attributes) {
+  /** Kafka headers for a message's headers (or, when it has none, its attributes). */
+  static Headers headers(InboundMessage message) {
     RecordHeaders headers = new RecordHeaders();
-    attributes.forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
+    for (InboundMessage.Header header : message.headersOrAttributes()) {
+      headers.add(header.name(), header.value());
+    }
     return headers;
   }
 

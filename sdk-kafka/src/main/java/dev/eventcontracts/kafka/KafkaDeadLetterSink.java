@@ -6,7 +6,6 @@ import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.envelope.Origin;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +17,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -35,9 +33,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * idempotent producer); when it throws, the pipeline retries the message and the consumer does not
  * commit it, so a DLQ topic that is missing or unreachable loses nothing.
  *
- * <p>The original key and headers come from the record {@link KafkaEventConsumer} is processing on
- * the calling thread (the pipeline calls the sink synchronously). Used with another transport, the
- * record has no key and its headers are rebuilt from the message attributes.
+ * <p>Everything comes from the {@link DeadLetter} it is handed (the original key and headers travel
+ * in its {@link dev.eventcontracts.envelope.InboundMessage}), so the sink works on any thread and
+ * with any transport: a Pub/Sub message's ordering key becomes the record key, its attributes the
+ * headers. A tombstone (a record without a value) is dead-lettered with an empty value.
  *
  * <pre>{@code
  * KafkaDeadLetterSink sink =
@@ -146,42 +145,14 @@ public final class KafkaDeadLetterSink implements DeadLetterSink, AutoCloseable 
     if (topic == null || topic.isBlank()) {
       throw new IllegalArgumentException("topic naming gave no topic for " + origin);
     }
-    ConsumerRecord<byte[], byte[]> original = RecordScope.find(origin);
     RecordHeaders headers =
-        HeaderMapping.withoutDeadLetterHeaders(
-            original != null ? original.headers() : HeaderMapping.headers(deadLetter.attributes()));
-    put(headers, KafkaHeaders.DLQ_REASON, deadLetter.reasonCode());
-    put(headers, KafkaHeaders.DLQ_ERRORS, DeadLetterAttributes.errorsJson(deadLetter.errors()));
-    put(headers, KafkaHeaders.DLQ_EXCEPTION_CLASS, deadLetter.exceptionClass());
-    put(headers, KafkaHeaders.DLQ_ORIGIN_TOPIC, origin.source());
-    if (origin.partition() >= 0) {
-      put(headers, KafkaHeaders.DLQ_ORIGIN_PARTITION, Integer.toString(origin.partition()));
+        HeaderMapping.withoutDeadLetterHeaders(HeaderMapping.headers(deadLetter.message()));
+    Map<String, String> added = DeadLetterAttributes.of(deadLetter);
+    if (origin.consumerGroup() == null && consumerGroup != null) {
+      added.put(KafkaHeaders.DLQ_CONSUMER_GROUP, consumerGroup);
     }
-    if (origin.offset() >= 0) {
-      put(headers, KafkaHeaders.DLQ_ORIGIN_OFFSET, Long.toString(origin.offset()));
-    }
-    if (origin.timestampMillis() >= 0) {
-      put(
-          headers,
-          KafkaHeaders.DLQ_ORIGIN_TIMESTAMP,
-          Instant.ofEpochMilli(origin.timestampMillis()).toString());
-    }
-    String group = RecordScope.groupId();
-    put(headers, KafkaHeaders.DLQ_CONSUMER_GROUP, group != null ? group : consumerGroup);
-    put(headers, KafkaHeaders.DLQ_ATTEMPTS, Integer.toString(deadLetter.attempts()));
-    put(headers, KafkaHeaders.DLQ_DEAD_LETTERED_AT, deadLetter.deadLetteredAt().toString());
-    put(headers, KafkaHeaders.DLQ_EVENT_ID, deadLetter.eventId());
-    put(headers, KafkaHeaders.DLQ_EVENT_NAME, deadLetter.eventName());
-    put(headers, KafkaHeaders.DLQ_EVENT_VERSION, deadLetter.eventVersion());
-    byte[] key = original == null ? null : original.key();
-    byte[] value = original == null ? deadLetter.value() : original.value();
-    return new ProducerRecord<>(topic, null, null, key, value, headers);
-  }
-
-  private static void put(RecordHeaders headers, String name, String value) {
-    if (value != null) {
-      headers.add(name, value.getBytes(StandardCharsets.UTF_8));
-    }
+    added.forEach((name, v) -> headers.add(name, v.getBytes(StandardCharsets.UTF_8)));
+    return new ProducerRecord<>(topic, null, null, deadLetter.key(), deadLetter.value(), headers);
   }
 
   /** Closes the producer when the sink made it; a producer passed in is left open. */
@@ -221,8 +192,8 @@ public final class KafkaDeadLetterSink implements DeadLetterSink, AutoCloseable 
     }
 
     /**
-     * Sets the {@code ec-dlq-consumer-group} value for dead letters that do not come from a {@link
-     * KafkaEventConsumer} (which supplies its own group).
+     * Sets the {@code ec-dlq-consumer-group} value for dead letters whose origin names no group
+     * ({@link KafkaEventConsumer} puts its group in every message's origin).
      */
     public Builder consumerGroup(String group) {
       this.consumerGroup = Objects.requireNonNull(group, "group");

@@ -61,11 +61,7 @@ final class RecordProcessor {
         int next = attempt.attemptsDone() + 1;
         ProcessingResult result;
         try {
-          result =
-              RecordScope.with(
-                  groupId,
-                  List.of(head),
-                  () -> pipeline.process(HeaderMapping.message(head), next));
+          result = pipeline.process(HeaderMapping.message(head, groupId), next);
         } catch (RuntimeException e) {
           LOG.error("pipeline failed on {} offset {}; retrying", tp, head.offset(), e);
           return out.retry(head.offset(), UNEXPECTED_FAILURE_DELAY, next);
@@ -86,12 +82,11 @@ final class RecordProcessor {
           records.subList(from, Math.min(records.size(), from + maxBatch));
       List<InboundMessage> messages = new ArrayList<>(chunk.size());
       for (ConsumerRecord<byte[], byte[]> record : chunk) {
-        messages.add(HeaderMapping.message(record));
+        messages.add(HeaderMapping.message(record, groupId));
       }
       List<ProcessingResult> results;
       try {
-        results =
-            RecordScope.with(groupId, chunk, () -> pipeline.processBatch(messages, stopRequested));
+        results = pipeline.processBatch(messages, stopRequested);
       } catch (RuntimeException e) {
         LOG.error("pipeline failed on {} from offset {}; retrying", tp, chunk.get(0).offset(), e);
         return out.retry(chunk.get(0).offset(), UNEXPECTED_FAILURE_DELAY, 1);

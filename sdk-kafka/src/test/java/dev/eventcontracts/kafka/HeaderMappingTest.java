@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventcontracts.envelope.InboundMessage;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
-/** How records become pipeline messages, and how the sink finds a dead letter's record. */
+/** How records become pipeline messages, and messages become headers again. */
 class HeaderMappingTest {
 
   private static ConsumerRecord<byte[], byte[]> record(long offset, byte[] value, RecordHeaders h) {
@@ -36,7 +35,7 @@ class HeaderMappingTest {
     h.add("replay", "true".getBytes(StandardCharsets.UTF_8));
     h.add("ce_id", "ü-1".getBytes(StandardCharsets.UTF_8));
     h.add("empty", null);
-    InboundMessage message = HeaderMapping.message(record(7, "{}".getBytes(), h));
+    InboundMessage message = HeaderMapping.message(record(7, "{}".getBytes(), h), null);
     assertThat(message.attributes()).containsOnlyKeys("replay", "ce_id");
     assertThat(message.attribute("replay")).isEqualTo("true");
     assertThat(message.attribute("ce_id")).isEqualTo("ü-1");
@@ -50,33 +49,36 @@ class HeaderMappingTest {
 
   @Test
   void tombstoneBecomesAnEmptyValue() {
-    assertThat(HeaderMapping.message(record(1, null, new RecordHeaders())).value()).isEmpty();
+    assertThat(HeaderMapping.message(record(1, null, new RecordHeaders()), null).value()).isEmpty();
   }
 
   @Test
-  void recordScopeFindsTheRecordOfAnOriginOnlyOnItsThread() {
-    List<ConsumerRecord<byte[], byte[]>> records =
-        List.of(
-            record(3, new byte[0], new RecordHeaders()),
-            record(5, new byte[0], new RecordHeaders()),
-            record(9, new byte[0], new RecordHeaders()));
-    var origin5 = HeaderMapping.message(records.get(1)).origin();
-    var origin9 = HeaderMapping.message(records.get(2)).origin();
-    assertThat(RecordScope.find(origin5)).isNull();
-    RecordScope.with(
-        "g",
-        records,
-        () -> {
-          assertThat(RecordScope.find(origin5)).isSameAs(records.get(1));
-          assertThat(RecordScope.find(origin9)).isSameAs(records.get(2));
-          assertThat(RecordScope.groupId()).isEqualTo("g");
-          var elsewhere = new dev.eventcontracts.envelope.Origin("kafka", "other", 2, 5, null, -1);
-          assertThat(RecordScope.find(elsewhere)).isNull();
-          var gap = new dev.eventcontracts.envelope.Origin("kafka", "orders", 2, 4, null, -1);
-          assertThat(RecordScope.find(gap)).isNull();
-          return null;
-        });
-    assertThat(RecordScope.find(origin5)).isNull();
-    assertThat(RecordScope.groupId()).isNull();
+  void theMessageKeepsTheKeyTheRawHeadersAndTheGroupForDeadLetterSinks() {
+    RecordHeaders h = new RecordHeaders();
+    byte[] binary = {(byte) 0xff, 0, 1};
+    h.add("trace", binary);
+    h.add("replay", "false".getBytes(StandardCharsets.UTF_8));
+    h.add("replay", "true".getBytes(StandardCharsets.UTF_8));
+    h.add("empty", null);
+
+    InboundMessage message = HeaderMapping.message(record(5, new byte[0], h), "group-a");
+
+    assertThat(message.key()).isEqualTo("k".getBytes(StandardCharsets.UTF_8));
+    assertThat(message.origin().consumerGroup()).isEqualTo("group-a");
+    assertThat(message.headers())
+        .extracting(InboundMessage.Header::name)
+        .containsExactly("trace", "replay", "replay", "empty");
+    assertThat(message.headers().get(0).value()).isEqualTo(binary);
+    assertThat(message.headers().get(3).value()).isNull();
+    assertThat(HeaderMapping.headers(message).toArray()).hasSize(4); // republished as delivered
+  }
+
+  @Test
+  void aMessageFromAnotherTransportIsRepublishedWithItsAttributesAsHeaders() {
+    InboundMessage fromPubSub =
+        InboundMessage.builder(new byte[0]).attribute("tenant", "acme").key("order-7").build();
+    var headers = HeaderMapping.headers(fromPubSub);
+    assertThat(HeaderMapping.lastValue(headers, "tenant")).isEqualTo("acme");
+    assertThat(fromPubSub.key()).isEqualTo("order-7".getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -11,20 +11,21 @@ final class MessageMapping {
   private MessageMapping() {}
 
   /**
-   * The pipeline's view of a message: the data bytes as they are, the attributes without the
-   * client's own {@value PubSubAttributes#CLIENT_DELIVERY_ATTEMPT}, and the origin (subscription,
-   * message id, publish time).
+   * The pipeline's view of a message, by the rule {@link InboundMessage.Builder} applies to every
+   * transport: the data bytes as they are, the ordering key as the message key, the attributes
+   * without the client's own {@value PubSubAttributes#CLIENT_DELIVERY_ATTEMPT}, and the origin
+   * (subscription, message id, publish time).
    */
   static InboundMessage message(PubsubMessage message, String subscription) {
-    return new InboundMessage(
-        message.getData().toByteArray(), attributes(message), origin(message, subscription));
+    return InboundMessage.builder(message.getData().toByteArray())
+        .key(message.getOrderingKey())
+        .attributes(attributes(message))
+        .origin(origin(message, subscription))
+        .build();
   }
 
   static Map<String, String> attributes(PubsubMessage message) {
     Map<String, String> raw = message.getAttributesMap();
-    if (raw.isEmpty()) {
-      return Map.of();
-    }
     if (!raw.containsKey(PubSubAttributes.CLIENT_DELIVERY_ATTEMPT)) {
       return raw;
     }

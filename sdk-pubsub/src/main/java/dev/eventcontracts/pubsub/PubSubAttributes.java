@@ -28,5 +28,8 @@ public final class PubSubAttributes {
   /** The largest attribute value the service accepts, in bytes. */
   public static final int MAX_ATTRIBUTE_VALUE_BYTES = 1024;
 
+  /** The service's limit on an ordering key, in UTF-8 bytes. */
+  public static final int MAX_ORDERING_KEY_BYTES = 1024;
+
   private PubSubAttributes() {}
 }

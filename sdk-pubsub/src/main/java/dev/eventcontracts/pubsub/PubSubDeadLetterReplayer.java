@@ -225,6 +225,7 @@ public final class PubSubDeadLetterReplayer implements AutoCloseable {
         PubsubMessage.newBuilder()
             .setData(deadLetter.getData())
             .putAllAttributes(DeadLetterAttributes.forReplay(deadLetter.getAttributesMap()))
+            .setOrderingKey(deadLetter.getOrderingKey())
             .build();
     try {
       ApiFuture<String> id = publisher(topic).publish(replay);
@@ -235,6 +236,10 @@ public final class PubSubDeadLetterReplayer implements AutoCloseable {
       return false;
     } catch (Exception e) {
       LOG.warn("replay to {} failed: {}", topic, e.toString());
+      if (!replay.getOrderingKey().isEmpty()) {
+        publisher(topic)
+            .resumePublish(replay.getOrderingKey()); // the key is paused after a failure
+      }
       return false;
     }
   }
@@ -243,7 +248,7 @@ public final class PubSubDeadLetterReplayer implements AutoCloseable {
     return publishers.computeIfAbsent(
         topic,
         t -> {
-          Publisher.Builder b = Publisher.newBuilder(t);
+          Publisher.Builder b = Publisher.newBuilder(t).setEnableMessageOrdering(true);
           if (connection.channels() != null) {
             b.setChannelProvider(connection.channels());
           }

@@ -36,8 +36,10 @@ import java.util.function.Function;
  * missing or unreachable topic loses nothing.
  *
  * <p>Everything comes from the {@link DeadLetter} it is handed, so the sink works on any thread and
- * with any transport. Attribute values longer than the service's 1,024 bytes (a long error list)
- * are cut to fit; the errors stay a valid JSON array.
+ * with any transport. The original ordering key is kept (a Kafka record key becomes the ordering
+ * key when it is UTF-8 text of at most 1,024 bytes), so a replay can keep the key's order.
+ * Attribute values longer than the service's 1,024 bytes (a long error list) are cut to fit; the
+ * errors stay a valid JSON array.
  *
  * <pre>{@code
  * PubSubDeadLetterSink sink = PubSubDeadLetterSink.builder("my-project").topic("recruiting-dlq").build();
@@ -99,21 +101,25 @@ public final class PubSubDeadLetterSink implements DeadLetterSink, AutoCloseable
   @Override
   public void publish(DeadLetter deadLetter) throws Exception {
     String topic = topic(deadLetter);
-    await(topic, publisher(topic).publish(toMessage(deadLetter)));
+    PubsubMessage message = toMessage(deadLetter);
+    await(topic, message, publisher(topic).publish(message));
   }
 
   /** Publishes every dead letter, then waits for all confirmations. */
   @Override
   public void publishAll(List<DeadLetter> deadLetters) throws Exception {
     List<String> topics = new ArrayList<>(deadLetters.size());
+    List<PubsubMessage> messages = new ArrayList<>(deadLetters.size());
     List<ApiFuture<String>> futures = new ArrayList<>(deadLetters.size());
     for (DeadLetter deadLetter : deadLetters) {
       String topic = topic(deadLetter);
+      PubsubMessage message = toMessage(deadLetter);
       topics.add(topic);
-      futures.add(publisher(topic).publish(toMessage(deadLetter)));
+      messages.add(message);
+      futures.add(publisher(topic).publish(message));
     }
     for (int i = 0; i < futures.size(); i++) {
-      await(topics.get(i), futures.get(i));
+      await(topics.get(i), messages.get(i), futures.get(i));
     }
   }
 
@@ -125,17 +131,31 @@ public final class PubSubDeadLetterSink implements DeadLetterSink, AutoCloseable
     return TopicName.isParsableFrom(topic) ? topic : TopicName.format(project, topic);
   }
 
-  private void await(String topic, ApiFuture<String> future) throws Exception {
+  private void await(String topic, PubsubMessage message, ApiFuture<String> future)
+      throws Exception {
     try {
       future.get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
+      resume(topic, message);
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new DeadLetterNotStoredException(
           "dead letter not stored in " + topic + ": " + cause, cause);
     } catch (TimeoutException e) {
       future.cancel(false);
+      resume(topic, message);
       throw new DeadLetterNotStoredException(
           "no confirmation from " + topic + " within " + publishTimeout, e);
+    }
+  }
+
+  /**
+   * After a failed publish with an ordering key the publisher refuses that key until resumed; the
+   * pipeline retries the message, so the key is resumed for that retry.
+   */
+  private void resume(String topic, PubsubMessage message) {
+    Publisher publisher = publishers.get(topic);
+    if (publisher != null && !message.getOrderingKey().isEmpty()) {
+      publisher.resumePublish(message.getOrderingKey());
     }
   }
 
@@ -143,7 +163,7 @@ public final class PubSubDeadLetterSink implements DeadLetterSink, AutoCloseable
     return publishers.computeIfAbsent(
         topic,
         t -> {
-          Publisher.Builder b = Publisher.newBuilder(t);
+          Publisher.Builder b = Publisher.newBuilder(t).setEnableMessageOrdering(true);
           if (connection.channels() != null) {
             b.setChannelProvider(connection.channels());
           }
@@ -160,7 +180,6 @@ public final class PubSubDeadLetterSink implements DeadLetterSink, AutoCloseable
 
   /** The dead-letter message; package-private for tests. */
   static PubsubMessage toMessage(DeadLetter deadLetter) {
-    Origin origin = deadLetter.origin();
     Map<String, String> attributes =
         DeadLetterAttributes.withoutDeadLetterAttributes(deadLetter.attributes());
     Map<String, String> added = DeadLetterAttributes.of(deadLetter);
@@ -169,18 +188,20 @@ public final class PubSubDeadLetterSink implements DeadLetterSink, AutoCloseable
       added.put(DeadLetterAttributes.ERRORS, fitErrors(deadLetter.errors()));
     }
     added.forEach((k, v) -> attributes.put(k, fit(v)));
-    if (PubSubAttributes.TRANSPORT.equals(origin.transport())) {
-      attributes.put(DeadLetterAttributes.ORIGIN_SUBSCRIPTION, origin.source());
-    } else if (!origin.source().isEmpty()) {
-      attributes.put(DeadLetterAttributes.ORIGIN_TOPIC, origin.source());
-    }
-    if (origin.messageId() != null) {
-      attributes.put(DeadLetterAttributes.ORIGIN_MESSAGE_ID, origin.messageId());
-    }
     return PubsubMessage.newBuilder()
         .setData(ByteString.copyFrom(deadLetter.value()))
         .putAllAttributes(attributes)
+        .setOrderingKey(orderingKey(deadLetter))
         .build();
+  }
+
+  /**
+   * The original key as an ordering key (a Pub/Sub ordering key as it was, a Kafka key when it is
+   * UTF-8 text within the service's limit), or the empty string for none.
+   */
+  static String orderingKey(DeadLetter deadLetter) {
+    String key = deadLetter.message().keyAsText();
+    return key == null || bytes(key) > PubSubAttributes.MAX_ORDERING_KEY_BYTES ? "" : key;
   }
 
   /**

@@ -83,13 +83,14 @@ class MessageMappingTest {
   void deadLetterMessageKeepsTheOriginalAttributesButNoStaleDeadLetterOnes() {
     DeadLetter dl =
         new DeadLetter(
-            "x".getBytes(),
-            Map.of("tenant", "acme", "ec-dlq-reason", "OLD"),
+            new InboundMessage(
+                "x".getBytes(),
+                Map.of("tenant", "acme", "ec-dlq-reason", "OLD"),
+                new Origin("pubsub", SUB, -1, -1, "7", 1_000)),
             Outcome.MALFORMED,
             List.of(),
             List.of("malformed"),
             null,
-            new Origin("pubsub", SUB, -1, -1, "7", 1_000),
             0,
             null,
             null,
@@ -107,5 +108,63 @@ class MessageMappingTest {
         .containsEntry("ec-dlq-attempts", "0")
         .containsEntry("ec-dlq-errors", "[\"malformed\"]")
         .doesNotContainKey("ec-dlq-event-id");
+  }
+
+  @Test
+  void theOrderingKeyBecomesTheMessageKeyAndTheDeadLetterKeepsIt() {
+    PubsubMessage m =
+        PubsubMessage.newBuilder()
+            .setData(ByteString.copyFromUtf8("{}"))
+            .setOrderingKey("candidate-7")
+            .build();
+    InboundMessage in = MessageMapping.message(m, SUB);
+    assertThat(in.keyAsText()).isEqualTo("candidate-7");
+
+    PubsubMessage dead = PubSubDeadLetterSink.toMessage(deadLetter(in));
+    assertThat(dead.getOrderingKey()).isEqualTo("candidate-7");
+  }
+
+  @Test
+  void aKafkaDeadLetterKeepsItsTextKeyAsOrderingKeyAndItsOriginAsAttributes() {
+    InboundMessage fromKafka =
+        InboundMessage.builder("{}".getBytes())
+            .key("order-9")
+            .header("tenant", "acme".getBytes())
+            .origin(new Origin("kafka", "orders", 3, 41, null, 1_000, "billing"))
+            .build();
+
+    PubsubMessage dead = PubSubDeadLetterSink.toMessage(deadLetter(fromKafka));
+
+    assertThat(dead.getOrderingKey()).isEqualTo("order-9");
+    assertThat(dead.getAttributesMap())
+        .containsEntry("tenant", "acme")
+        .containsEntry("ec-dlq-origin-topic", "orders")
+        .containsEntry("ec-dlq-origin-partition", "3")
+        .containsEntry("ec-dlq-origin-offset", "41")
+        .containsEntry("ec-dlq-consumer-group", "billing")
+        .doesNotContainKey("ec-dlq-origin-subscription");
+  }
+
+  @Test
+  void aBinaryOrOverlongKeyIsNoOrderingKey() {
+    InboundMessage binary =
+        InboundMessage.builder("{}".getBytes()).key(new byte[] {(byte) 0xc3, 0x28}).build();
+    InboundMessage overlong = InboundMessage.builder("{}".getBytes()).key("k".repeat(1025)).build();
+    assertThat(PubSubDeadLetterSink.toMessage(deadLetter(binary)).getOrderingKey()).isEmpty();
+    assertThat(PubSubDeadLetterSink.toMessage(deadLetter(overlong)).getOrderingKey()).isEmpty();
+  }
+
+  private static DeadLetter deadLetter(InboundMessage message) {
+    return new DeadLetter(
+        message,
+        Outcome.INVALID,
+        List.of(),
+        List.of("invalid"),
+        null,
+        0,
+        null,
+        null,
+        null,
+        Instant.parse("2026-01-01T00:00:00Z"));
   }
 }
