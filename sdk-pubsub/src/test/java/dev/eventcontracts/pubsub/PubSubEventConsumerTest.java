@@ -497,53 +497,116 @@ class PubSubEventConsumerTest {
   }
 
   @Test
-  void aKeysMessagesRunInOrderAlsoAcrossRetries() {
+  void aKeysMessagesRunOneAtATimeInOrderAlsoAcrossRetriesWhileKeysRunInParallel() {
     String id = PubSubTestSupport.unique("ordering");
     String topic = PubSubTestSupport.topic(id);
     PubSubTestSupport.subscription(topic, id, b -> b.setEnableMessageOrdering(true));
     PubSubTestSupport.subscription(
         PubSubTestSupport.topic(id + PubSubDeadLetterSink.DEFAULT_TOPIC_SUFFIX),
         id + "-dlq-reader");
-    List<String> keyA = new java.util.ArrayList<>();
-    String second = null;
-    for (int i = 0; i < 5; i++) {
-      ObjectNode a = events.event("packet.ready", 200 + i);
-      keyA.add(a.path("event_id").asText());
-      if (i == 1) {
-        second = a.path("event_id").asText();
+    List<String> keys = List.of("key-a", "key-b", "key-c", "key-d");
+    Map<String, List<String>> published = new HashMap<>();
+    Map<String, String> keyOf = new java.util.concurrent.ConcurrentHashMap<>();
+    for (int i = 0; i < 6; i++) {
+      for (int k = 0; k < keys.size(); k++) {
+        ObjectNode event = events.event("packet.ready", 100 * (k + 1) + i);
+        String eventId = event.path("event_id").asText();
+        published.computeIfAbsent(keys.get(k), x -> new java.util.ArrayList<>()).add(eventId);
+        keyOf.put(eventId, keys.get(k));
+        publish(
+            topic,
+            PubsubMessage.newBuilder()
+                .setData(com.google.protobuf.ByteString.copyFromUtf8(event.toString()))
+                .setOrderingKey(keys.get(k))
+                .build());
       }
-      publish(
-          topic,
-          PubsubMessage.newBuilder()
-              .setData(com.google.protobuf.ByteString.copyFromUtf8(a.toString()))
-              .setOrderingKey("key-a")
-              .build());
-      publish(
-          topic,
-          PubsubMessage.newBuilder()
-              .setData(
-                  com.google.protobuf.ByteString.copyFromUtf8(
-                      events.event("packet.ready", 300 + i).toString()))
-              .setOrderingKey("key-b")
-              .build());
     }
-    String failing = second;
+    String failing = published.get("key-a").get(1);
+    Set<String> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.atomic.AtomicInteger active =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger mostActive =
+        new java.util.concurrent.atomic.AtomicInteger();
+    List<String> overlaps = new java.util.concurrent.CopyOnWriteArrayList<>();
     Recorder recorder = new Recorder();
-    // the key's second message fails twice; a nack would let the key's later messages overtake it
+    // the probe runs inside the handler: it sees two calls of one key overlap, and how many calls
+    // run at once; key-a's second message fails twice, and a nack would let the key's later
+    // messages overtake it
     recorder.failWhen(
-        (payload, ctx) -> ctx.envelope().eventId().equals(failing) && ctx.deliveryAttempt() < 3);
+        (payload, ctx) -> {
+          String key = keyOf.get(ctx.envelope().eventId());
+          if (!running.add(key)) {
+            overlaps.add(key);
+          }
+          mostActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          active.decrementAndGet();
+          running.remove(key);
+          return ctx.envelope().eventId().equals(failing) && ctx.deliveryAttempt() < 3;
+        });
 
     try (PubSubDeadLetterSink sink = sink();
-        // one thread: this server cannot tell the client that the subscription orders by key,
-        // so the client's own per-key sequencing (which the real service turns on) is off here
         PubSubEventConsumer consumer =
-            consumer(pipeline(recorder, sink, 3), recorder, id).concurrency(1).build()) {
+            consumer(pipeline(recorder, sink, 3), recorder, id).concurrency(4).build()) {
       consumer.start();
-      await("all processed", () -> recorder.calls.size() == 10);
+      await("all processed", () -> recorder.calls.size() == 24);
       assertThat(consumer.receiver().nacks()).isZero();
     }
     assertThat(recorder.failedCalls).extracting(Recorder.Call::attempt).containsExactly(1, 2);
-    assertThat(recorder.calls.stream().map(Recorder.Call::eventId).filter(keyA::contains))
-        .containsExactlyElementsOf(keyA);
+    assertThat(overlaps).as("keys with two messages running at once").isEmpty();
+    assertThat(mostActive.get()).as("messages of different keys running at once").isGreaterThan(1);
+    for (String key : keys) {
+      assertThat(
+              recorder.calls.stream()
+                  .map(Recorder.Call::eventId)
+                  .filter(e -> key.equals(keyOf.get(e))))
+          .as("order of %s", key)
+          .containsExactlyElementsOf(published.get(key));
+    }
+  }
+
+  @Test
+  void thePlainReceiverRunsInASubscriberTheUserBuilds() throws Exception {
+    String id = PubSubTestSupport.setUp("plain");
+    Recorder recorder = new Recorder();
+    ObjectNode valid = events.event("packet.ready", 1);
+    publish(topicOf(id), valid.toString());
+    publish(topicOf(id), "{ not json");
+    try (PubSubDeadLetterSink sink = sink()) {
+      PubSubMessageReceiver receiver =
+          PubSubMessageReceiver.builder(pipeline(recorder, sink, 3))
+              .subscription(subOf(id))
+              .onResult(recorder.results::add)
+              .build();
+      var channel = io.grpc.ManagedChannelBuilder.forTarget(host()).usePlaintext().build();
+      var channels =
+          com.google.api.gax.rpc.FixedTransportChannelProvider.create(
+              com.google.api.gax.grpc.GrpcTransportChannel.create(channel));
+      com.google.cloud.pubsub.v1.Subscriber subscriber =
+          com.google.cloud.pubsub.v1.Subscriber.newBuilder(subOf(id), receiver.plain())
+              .setChannelProvider(channels)
+              .setCredentialsProvider(com.google.api.gax.core.NoCredentialsProvider.create())
+              .build();
+      subscriber.startAsync().awaitRunning();
+      try {
+        await("both final", () -> finals(recorder).size() == 2);
+        assertThat(receiver.acks()).isEqualTo(2);
+        assertThat(receiver.failedAcks()).isZero(); // plain acks carry no response
+      } finally {
+        subscriber.stopAsync().awaitTerminated();
+        channel.shutdownNow();
+      }
+    }
+    assertThat(recorder.eventIds()).containsExactly(valid.path("event_id").asText());
+    assertThat(finals(recorder).values())
+        .extracting(ProcessingResult::outcome)
+        .containsExactlyInAnyOrder(Outcome.PROCESSED, Outcome.MALFORMED);
+    List<PubsubMessage> dead = pull(subOf(id + "-dlq-reader"), 1);
+    assertThat(dead).hasSize(1);
+    assertThat(dead.get(0).getAttributesMap()).containsEntry("ec-dlq-reason", "MALFORMED");
   }
 }
