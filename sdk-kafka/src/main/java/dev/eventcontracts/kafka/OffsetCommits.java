@@ -8,7 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -50,7 +50,7 @@ final class OffsetCommits {
   }
 
   /** Sends the offsets that moved since the last commit, without waiting. */
-  void commitAsync(KafkaConsumer<byte[], byte[]> c) {
+  void commitAsync(Consumer<byte[], byte[]> c) {
     if (uncommitted.isEmpty()) {
       return;
     }
@@ -90,7 +90,7 @@ final class OffsetCommits {
    * timeout}. A failure is logged: those records are delivered again, and deduplicated.
    */
   void commitSync(
-      KafkaConsumer<byte[], byte[]> c, Collection<TopicPartition> partitions, Duration timeout) {
+      Consumer<byte[], byte[]> c, Collection<TopicPartition> partitions, Duration timeout) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (TopicPartition tp : partitions) {
       OffsetAndMetadata offset = finished.get(tp);

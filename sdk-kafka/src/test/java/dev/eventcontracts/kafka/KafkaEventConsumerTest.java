@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +39,7 @@ class KafkaEventConsumerTest {
 
   private final RecruitingEvents events = RecruitingEvents.withSeed(7);
 
-  private static KafkaEventConsumer.Builder consumer(
+  private static KafkaEventConsumerBuilder consumer(
       Recorder recorder, KafkaDeadLetterSink sink, String group, String topic) {
     return KafkaEventConsumer.builder(
             recorder
@@ -237,6 +238,47 @@ class KafkaEventConsumerTest {
         .filteredOn(KafkaHeaders::isDeadLetterHeader)
         .doesNotHaveDuplicates()
         .isSubsetOf(KafkaHeaders.DLQ_HEADERS);
+  }
+
+  @Test
+  void theKafkaConsumerComesFromTheFactoryTheUserGives() {
+    String topic = KafkaTestSupport.topics("factory", 1);
+    String group = KafkaTestSupport.group("factory");
+    Recorder recorder = new Recorder();
+    send(topic, 0, events.event("qa.submitted", 1));
+    List<Map<String, Object>> created = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger polls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    KafkaConsumerFactory wrapping =
+        config -> {
+          created.add(Map.copyOf(config));
+          // an instrumented consumer: counts polls, delegates everything
+          return new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(
+              config,
+              new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+              new org.apache.kafka.common.serialization.ByteArrayDeserializer()) {
+            @Override
+            public org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]> poll(
+                Duration timeout) {
+              polls.incrementAndGet();
+              return super.poll(timeout);
+            }
+          };
+        };
+    try (KafkaDeadLetterSink sink =
+            KafkaDeadLetterSink.builder(KafkaTestSupport.producerProperties()).build();
+        KafkaEventConsumer consumer =
+            consumer(recorder, sink, group, topic).consumerFactory(wrapping).build()) {
+      consumer.start();
+      awaitEquals("committed", 1L, () -> committedOrZero(group, topic, 0));
+    }
+    assertThat(created).hasSize(1);
+    assertThat(created.get(0))
+        .containsEntry("enable.auto.commit", false)
+        .containsEntry("group.id", group)
+        .doesNotContainKey("key.deserializer");
+    assertThat(polls.get()).isPositive();
+    assertThat(recorder.calls).hasSize(1);
   }
 
   @Test

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Every result the consumers reported ({@code KafkaEventConsumer.Builder.onResult}), counted per
+ * Every result the consumers reported ({@code KafkaEventConsumerBuilder.onResult}), counted per
  * record (partition, offset) and outcome. A record delivered again after a kill has several
  * results; a result that asks for a retry is counted apart, since the record comes back.
  */
