@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The crash test on Pub/Sub: seed-000 {@code profile.updated} messages (10% duplicates, 5% stale
@@ -44,7 +45,8 @@ import org.junit.jupiter.api.Test;
  * -Dpubsub.crash.messages=20000} passed to the test JVM, see docs/reliability.md) on one
  * subscription, three subscribers with the transactional PostgreSQL store, killed abruptly ({@link
  * PubSubEventConsumer#kill()}: nothing acked or nacked any more) and replaced several times while
- * the stream is consumed.
+ * the stream is consumed; and the same with 2,000 messages while the PostgreSQL server is stopped
+ * for four seconds and started again.
  *
  * <p>The handler applies each event in the pipeline's transaction: an {@code applied} row (primary
  * key event id, so a second application is impossible to miss) and the entity's version, which only
@@ -56,7 +58,7 @@ import org.junit.jupiter.api.Test;
 @Tag("crash")
 class PubSubCrashTest {
   private static final int TOTAL = Integer.getInteger("pubsub.crash.messages", 5_000);
-  private static final int ENTITIES = Math.max(50, TOTAL / 20);
+  private static final int OUTAGE_TOTAL = 2_000;
   private static final int SUBSCRIBERS = 3;
   private static final int KILLS = 4;
   private static final Duration CONVERGE = Duration.ofSeconds(180);
@@ -66,12 +68,23 @@ class PubSubCrashTest {
     PubSubTestSupport.server();
   }
 
+  /** What goes wrong while the stream is consumed. */
+  enum Fault {
+    /** Subscribers killed abruptly and replaced, four times. */
+    SUBSCRIBER_KILLS,
+    /** The PostgreSQL server stopped for four seconds mid-stream, then started again. */
+    POSTGRES_RESTART
+  }
+
   /** One published message and what it is. */
   record Sent(String eventId, String entity, int version, String kind, byte[] bytes) {}
 
-  @Test
-  void nothingLostNothingAppliedTwiceNoEntityBackwards() throws Exception {
-    DataSource dataSource = PostgresServer.shared().dataSource();
+  @ParameterizedTest
+  @EnumSource(Fault.class)
+  void nothingLostNothingAppliedTwiceNoEntityBackwards(Fault fault) throws Exception {
+    int total = fault == Fault.SUBSCRIBER_KILLS ? TOTAL : OUTAGE_TOTAL;
+    PostgresServer own = fault == Fault.POSTGRES_RESTART ? PostgresServer.start() : null;
+    DataSource dataSource = own != null ? own.dataSource() : PostgresServer.shared().dataSource();
     String schema = "pubsub_crash_" + Long.toHexString(System.nanoTime());
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {
@@ -93,27 +106,36 @@ class PubSubCrashTest {
             .build();
     store.createSchema();
 
-    List<Sent> stream = stream();
+    List<Sent> stream = stream(total);
     String id = PubSubTestSupport.setUp("crash");
     String topic = TopicName.format(PROJECT, id);
     Queue<String> anomalies = new ConcurrentLinkedQueue<>();
     AtomicInteger generation = new AtomicInteger();
+    AtomicInteger retries = new AtomicInteger(); // results that were not final (RETRY)
     List<PubSubEventConsumer> running = new ArrayList<>();
     int kills = 0;
     long start = System.nanoTime();
     try (PubSubDeadLetterSink sink =
         PubSubDeadLetterSink.builder(PROJECT).emulatorHost(host()).build()) {
       for (int i = 0; i < SUBSCRIBERS; i++) {
-        running.add(subscriber(store, sink, schema, id, anomalies, generation));
+        running.add(subscriber(store, sink, schema, id, anomalies, generation, retries));
       }
       publish(topic, stream);
+      if (own != null) {
+        // the stores fail while the server is down: the pipeline answers RETRY (the breaker's
+        // delay), the receiver nacks after it, and the redeliveries go through once it is back
+        PubSubTestSupport.sleep(1_500);
+        own.stop();
+        PubSubTestSupport.sleep(4_000);
+        own.restart();
+      }
       Random random = new Random(0);
-      while (kills < KILLS) {
+      while (own == null && kills < KILLS) {
         PubSubTestSupport.sleep(1_500);
         int victim = random.nextInt(running.size());
         running.get(victim).kill();
         kills++;
-        running.set(victim, subscriber(store, sink, schema, id, anomalies, generation));
+        running.set(victim, subscriber(store, sink, schema, id, anomalies, generation, retries));
       }
       Expected expected = expected(stream);
       PubSubTestSupport.await(
@@ -159,11 +181,16 @@ class PubSubCrashTest {
         }
       }
       assertThat(anomalies).isEmpty();
+      if (own != null) {
+        assertThat(retries.get()).as("messages retried while the database was down").isPositive();
+      }
       long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
       System.out.printf(
-          "pubsub crash test: %d messages (%d unique valid, %d duplicates, %d stale, %d invalid),"
+          "pubsub crash test, "
+              + fault
+              + ": %d messages (%d unique valid, %d duplicates, %d stale, %d invalid),"
               + " %d subscribers, %d kills; applied %d, stale not applied %d, dead letters %d,"
-              + " anomalies %d, %d s%n",
+              + " anomalies %d, retries %d, %d s%n",
           stream.size(),
           expected.validIds.size(),
           stream.stream().filter(s -> s.kind().equals("duplicate")).count(),
@@ -175,14 +202,19 @@ class PubSubCrashTest {
           expected.validIds.size() - applied.size(),
           dead.size(),
           anomalies.size(),
+          retries.get(),
           seconds);
     } finally {
       for (PubSubEventConsumer c : running) {
         c.close();
       }
-      try (Connection c = dataSource.getConnection();
-          Statement s = c.createStatement()) {
-        s.execute("DROP SCHEMA " + schema + " CASCADE");
+      if (own != null) {
+        own.close();
+      } else {
+        try (Connection c = dataSource.getConnection();
+            Statement s = c.createStatement()) {
+          s.execute("DROP SCHEMA " + schema + " CASCADE");
+        }
       }
     }
   }
@@ -193,7 +225,8 @@ class PubSubCrashTest {
       String schema,
       String subscription,
       Queue<String> anomalies,
-      AtomicInteger generation) {
+      AtomicInteger generation,
+      AtomicInteger retries) {
     String name = "subscriber-" + generation.incrementAndGet();
     EventPipeline pipeline =
         EventPipeline.builder(PubSubTestSupport.recruiting())
@@ -246,20 +279,27 @@ class PubSubCrashTest {
             .concurrency(2)
             .flowControl(200, 10_000_000)
             .closeTimeout(Duration.ofSeconds(10))
+            .onResult(
+                r -> {
+                  if (!r.acknowledged()) {
+                    retries.incrementAndGet();
+                  }
+                })
             .build();
     consumer.start();
     return consumer;
   }
 
   /** The stream: mostly fresh versions per entity, with duplicates, stale versions and invalids. */
-  private static List<Sent> stream() {
+  private static List<Sent> stream(int total) {
     RecruitingEvents events = RecruitingEvents.withSeed(0);
     Random random = new Random(20_000);
-    int[] versions = new int[ENTITIES];
-    List<Sent> out = new ArrayList<>(TOTAL);
-    while (out.size() < TOTAL) {
+    int entities = Math.max(50, total / 20);
+    int[] versions = new int[entities];
+    List<Sent> out = new ArrayList<>(total);
+    while (out.size() < total) {
       int roll = random.nextInt(100);
-      int e = random.nextInt(ENTITIES);
+      int e = random.nextInt(entities);
       String entity = "cand_crash_" + e;
       if (roll < 10 && !out.isEmpty()) {
         Sent original = out.get(random.nextInt(out.size()));
