@@ -23,9 +23,33 @@ public final class InMemoryTransport implements TransportUnderTest {
   /** The transport name in the messages' {@link Origin}. */
   public static final String TRANSPORT = "memory";
 
+  /** Deliberate defects, so the kit's own tests can show that each check catches one. */
+  enum Defect {
+    NONE,
+    /** Acknowledges a {@code RETRY} result as if it were final. */
+    ACKS_RETRIES,
+    /** Puts a retried message behind the rest of its key. */
+    RETRIES_OUT_OF_ORDER,
+    /** Sets the replay attribute when the payload mentions {@code replay}. */
+    REPLAY_FROM_PAYLOAD,
+    /** A killed consumer drops the unacknowledged messages of the key it was on. */
+    LOSES_ON_KILL
+  }
+
+  private final Defect defect;
+
+  /** A transport in memory. */
+  public InMemoryTransport() {
+    this(Defect.NONE);
+  }
+
+  InMemoryTransport(Defect defect) {
+    this.defect = defect;
+  }
+
   @Override
   public MemorySource source(String name) {
-    return new MemorySource(Objects.requireNonNull(name, "name"));
+    return new MemorySource(Objects.requireNonNull(name, "name"), defect);
   }
 
   /** One message waiting in a key's queue. */
@@ -42,20 +66,28 @@ public final class InMemoryTransport implements TransportUnderTest {
   /** A source: one queue per key, in the order the keys first appeared. */
   public static final class MemorySource implements Source {
     private final String name;
+    private final Defect defect;
     private final Map<String, Deque<Waiting>> queues = new LinkedHashMap<>();
     private final Map<String, MemoryConsumer> leases = new LinkedHashMap<>();
     private long offset;
 
-    private MemorySource(String name) {
+    private MemorySource(String name, Defect defect) {
       this.name = name;
+      this.defect = defect;
     }
 
     @Override
     public synchronized void send(String key, byte[] value, Map<String, String> attributes) {
+      Map<String, String> attrs = attributes;
+      if (defect == Defect.REPLAY_FROM_PAYLOAD
+          && new String(value, java.nio.charset.StandardCharsets.UTF_8).contains("\"replay\"")) {
+        attrs = new java.util.HashMap<>(attributes);
+        attrs.put("replay", "true");
+      }
       InboundMessage message =
           InboundMessage.builder(value.clone())
               .key(key)
-              .attributes(attributes)
+              .attributes(attrs)
               .origin(new Origin(TRANSPORT, name, -1, offset++, null, System.currentTimeMillis()))
               .build();
       queues.computeIfAbsent(key, k -> new ArrayDeque<>()).add(new Waiting(message));
@@ -101,12 +133,20 @@ public final class InMemoryTransport implements TransportUnderTest {
     /** Applies a result: acknowledged messages leave their queue; the key is free again. */
     private synchronized void done(String key, Waiting waiting, ProcessingResult result) {
       leases.remove(key);
+      Deque<Waiting> queue = queues.get(key);
       if (result == null) {
         // killed or failed before a result: delivered again, at once
-      } else if (result.acknowledged()) {
-        queues.get(key).remove(waiting);
+        if (defect == Defect.LOSES_ON_KILL) {
+          queue.clear();
+        }
+      } else if (result.acknowledged() || defect == Defect.ACKS_RETRIES) {
+        queue.remove(waiting);
       } else {
         waiting.notBeforeNanos = System.nanoTime() + result.retryAfter().toNanos();
+        if (defect == Defect.RETRIES_OUT_OF_ORDER) {
+          queue.remove(waiting);
+          queue.addLast(waiting);
+        }
       }
       notifyAll();
     }
