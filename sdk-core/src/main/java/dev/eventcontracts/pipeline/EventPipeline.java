@@ -1,5 +1,10 @@
 package dev.eventcontracts.pipeline;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.eventcontracts.contract.ContractRegistry;
 import dev.eventcontracts.contract.UnknownEventAction;
 import dev.eventcontracts.dedup.DedupStore;
@@ -63,7 +68,7 @@ public final class EventPipeline {
     PipelineMetrics metrics =
         b.meterRegistry == null ? PipelineMetrics.disabled() : new PipelineMetrics(b.meterRegistry);
     Results results = new Results(metrics, b.clock);
-    this.preparation = new MessagePreparation(b.registry, b.bindings, metrics);
+    this.preparation = new MessagePreparation(b.registry, b.bindings, b.payloadMapper, metrics);
     this.deadLettering =
         new DeadLettering(
             Objects.requireNonNull(b.sink, "a dead-letter sink is required"),
@@ -87,6 +92,19 @@ public final class EventPipeline {
             results,
             handlers,
             deadLettering);
+  }
+
+  /**
+   * A new mapper for payload binding: Jackson's defaults plus the Java time module ({@code
+   * Instant}, {@code OffsetDateTime}, {@code LocalDate}... from ISO-8601 strings) and the JDK 8
+   * module ({@code Optional}); unknown properties ignored. Copy it to add your own modules.
+   */
+  public static ObjectMapper defaultPayloadMapper() {
+    return JsonMapper.builder()
+        .addModule(new JavaTimeModule())
+        .addModule(new Jdk8Module())
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .build();
   }
 
   /** Starts a pipeline over the contracts of {@code registry}. */
@@ -194,6 +212,7 @@ public final class EventPipeline {
     private UnknownEventAction onUnknownEvent;
     private boolean logPayloads;
     private StoreResilience storeResilience;
+    private ObjectMapper payloadMapper = defaultPayloadMapper();
 
     private Builder(ContractRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
@@ -208,6 +227,17 @@ public final class EventPipeline {
     /** Binds a handler that receives the payload as {@code type}, for every version. */
     public <T> Builder handler(String eventName, Class<T> type, EventHandler<T> handler) {
       return handler(HandlerBinding.of(eventName, type, handler));
+    }
+
+    /**
+     * Sets the Jackson mapper that binds payloads to the handlers' payload types, with the modules
+     * and settings your types need; {@link EventPipeline#defaultPayloadMapper()} by default.
+     * Unknown properties are always ignored (a producer may add an optional field without breaking
+     * consumers). Only binding uses it: parsing and validation keep their own strict reader.
+     */
+    public Builder payloadMapper(ObjectMapper mapper) {
+      this.payloadMapper = Objects.requireNonNull(mapper, "mapper");
+      return this;
     }
 
     /** Sets the dedup store; an in-memory store when none is set. */
@@ -319,8 +349,18 @@ public final class EventPipeline {
       return d;
     }
 
-    /** Builds the pipeline. */
+    /**
+     * Builds the pipeline.
+     *
+     * @throws IllegalStateException when a handler's payload type can be seen not to bind its
+     *     contract (no way to create it, a {@code java.time} type without its module, a property
+     *     whose JSON type can never read as its Java type); the message lists every such problem
+     */
     public EventPipeline build() {
+      List<String> bindingProblems = PayloadTypeCheck.problems(registry, bindings, payloadMapper);
+      if (!bindingProblems.isEmpty()) {
+        throw new IllegalStateException(PayloadTypeCheck.message(bindingProblems));
+      }
       StoreResilience resilience = storeResilience;
       if (resilience == null) {
         resilience =

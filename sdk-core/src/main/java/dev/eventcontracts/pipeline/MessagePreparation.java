@@ -3,6 +3,7 @@ package dev.eventcontracts.pipeline;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.eventcontracts.contract.ContractRegistry;
@@ -39,19 +40,19 @@ final class MessagePreparation {
   private final ObjectReader payloadReader;
   private final Map<String, List<HandlerBinding<?>>> bindings;
   private final PipelineMetrics metrics;
+  private final BindingFailureLog bindingFailures = new BindingFailureLog();
 
   MessagePreparation(
-      ContractRegistry registry, List<HandlerBinding<?>> bindingList, PipelineMetrics metrics) {
+      ContractRegistry registry,
+      List<HandlerBinding<?>> bindingList,
+      ObjectMapper payloadMapper,
+      PipelineMetrics metrics) {
     this.registry = registry;
     this.validator = EventValidator.of(registry);
     // the schema has already checked the payload; a handler's type names only the fields it
     // needs, and must keep working when a producer adds an optional field (a non-breaking change)
     this.payloadReader =
-        validator
-            .reader()
-            .mapper()
-            .reader()
-            .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        payloadMapper.reader().without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     Map<String, List<HandlerBinding<?>>> byName = new HashMap<>();
     for (HandlerBinding<?> binding : bindingList) {
       byName.computeIfAbsent(binding.eventName(), k -> new ArrayList<>()).add(binding);
@@ -122,7 +123,9 @@ final class MessagePreparation {
               ? payload
               : payloadReader.treeToValue(payload, p.binding.payloadType());
     } catch (Exception e) {
-      return p.reject(Outcome.INVALID, List.of(bindingViolation(envelope, p.binding, e)));
+      Violation violation = bindingViolation(envelope, p.binding, e);
+      bindingFailures.report(contract, p.binding, violation);
+      return p.reject(Outcome.BINDING_FAILED, List.of(violation));
     }
     EventKeys.Derived derived = EventKeys.idempotencyKey(contract, envelope, message.value());
     p.key = derived.key();
@@ -175,7 +178,7 @@ final class MessagePreparation {
     }
     return Violation.of(
         pointer,
-        ViolationCode.TYPE,
+        ViolationCode.BINDING,
         "payload does not bind to "
             + binding.payloadType().getSimpleName()
             + (expected == null ? "" : ": the value here does not read as " + expected)

@@ -17,7 +17,13 @@ public enum Outcome {
   /** The message is not a readable event. */
   MALFORMED(true),
   /** The handler failed after its retries, or with an exception that is never retried. */
-  FAILED(true);
+  FAILED(true),
+  /**
+   * The event is valid against its contract, but its payload does not bind to the handler's payload
+   * type: a fault of the consumer's code or configuration, not the producer's. Logged as an error;
+   * dead-lettered, to be replayed once the payload type is fixed.
+   */
+  BINDING_FAILED(true);
 
   private final boolean rejection;
 

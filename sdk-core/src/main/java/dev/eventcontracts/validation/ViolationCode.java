@@ -50,6 +50,12 @@ public final class ViolationCode {
    */
   public static final String UNSTORABLE = "unstorable";
 
+  /**
+   * A payload that passed its schema does not bind to the handler's payload type (a consumer fault;
+   * the outcome is {@code BINDING_FAILED}).
+   */
+  public static final String BINDING = "binding";
+
   /** No envelope format recognises the document. */
   public static final String UNKNOWN_ENVELOPE = "unknown_envelope";
 

@@ -104,8 +104,9 @@ class PipelineOutcomesTest {
     }
 
     @Test
-    void payloadThatCannotBindToTheRecordIsInvalidAndNeverHandled() {
-      record Strict(@JsonProperty("changed_fields") int changedFields) {}
+    void payloadThatCannotBindToTheRecordIsABindingFailureAndNeverHandled() {
+      // an int for a string: schema-valid payloads with a non-numeric candidate_id never bind
+      record Strict(@JsonProperty("candidate_id") int candidate) {}
       List<Strict> seen = new java.util.ArrayList<>();
       EventPipeline typed =
           Fixtures.pipeline(sink, clock)
@@ -114,8 +115,8 @@ class PipelineOutcomesTest {
 
       ProcessingResult result = typed.process(msg(profile("cand_1", 3)));
 
-      assertThat(result.outcome()).isEqualTo(Outcome.INVALID);
-      assertThat(result.violations()).extracting(v -> v.code()).containsExactly("type");
+      assertThat(result.outcome()).isEqualTo(Outcome.BINDING_FAILED);
+      assertThat(result.violations()).extracting(v -> v.code()).containsExactly("binding");
       assertThat(seen).isEmpty();
       assertThat(sink.deadLetters()).hasSize(1);
     }
