@@ -24,10 +24,11 @@ import picocli.CommandLine.Spec;
     name = "compat",
     mixinStandardHelpOptions = true,
     description = {
-      "Compares a new contract registry with the old one it replaces, per event and version, in"
-          + " both directions: backward (consumers on the new registry read events written under"
-          + " the old one: replays, dead letters, events in flight) and forward (consumers still"
-          + " on the old registry read events written under the new one).",
+      "Compares a new contract registry with the old one it replaces, per event and version,"
+          + " and reports every change that breaks consumers.",
+      "Both directions: backward (consumers on the new registry read events written under the"
+          + " old one: replays, dead letters, events in flight) and forward (consumers still on"
+          + " the old registry read events written under the new one).",
       "Prints one line per finding (severity, event, version, path, rule, direction, message)"
           + " and a summary; --json prints one JSON object instead."
     },

@@ -100,7 +100,7 @@ public final class CompatibilityChecker {
               Direction.BACKWARD,
               old.name(),
               old.version(),
-              "",
+              eventGone ? "x-event-name" : "x-event-version",
               (eventGone ? "the event" : "the version")
                   + " is gone from new: events written under old (replays, retained dead letters,"
                   + " events in flight) are refused"

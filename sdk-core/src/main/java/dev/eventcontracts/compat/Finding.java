@@ -13,8 +13,9 @@ import java.util.Objects;
  *     registry-wide finding
  * @param path where: a JSON pointer into the payload ({@code ""} is the payload itself, {@code
  *     /items/*} every item of an array, {@code /tags/*} every undeclared property), or the contract
- *     keyword ({@code x-idempotency-key}, {@code x-ordering}, {@code x-migration}, {@code
- *     x-sunset}) or registry setting ({@code versionPolicy}, {@code envelopeFormats}) concerned
+ *     keyword ({@code x-event-name}, {@code x-event-version}, {@code x-idempotency-key}, {@code
+ *     x-ordering}, {@code x-migration}, {@code x-sunset}) or registry setting ({@code
+ *     versionPolicy}, {@code envelopeFormats}) concerned
  * @param message what changed and why it breaks, naming the old and the new side
  */
 public record Finding(

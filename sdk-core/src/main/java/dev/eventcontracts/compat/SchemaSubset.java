@@ -10,6 +10,7 @@ import java.math.RoundingMode;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +95,9 @@ final class SchemaSubset {
   private final String note;
   private final List<Finding> out;
   private final List<Pair> visiting = new ArrayList<>();
+  // one merged schema per $ref with siblings, so that a recursive reference is met again as the
+  // same node and the comparison stops there
+  private final Map<JsonNode, JsonNode> merged = new IdentityHashMap<>();
 
   /**
    * @param writer the side that wrote the events: {@code old} or {@code new}
@@ -797,7 +801,8 @@ final class SchemaSubset {
       JsonNode target = null;
       if (ref.startsWith("#")) {
         try {
-          String pointer = URLDecoder.decode(ref.substring(1), StandardCharsets.UTF_8);
+          String pointer =
+              URLDecoder.decode(ref.substring(1).replace("+", "%2B"), StandardCharsets.UTF_8);
           JsonNode found = root.at(JsonPointer.compile(pointer));
           target = found.isMissingNode() ? null : found;
         } catch (IllegalArgumentException e) {
@@ -817,6 +822,11 @@ final class SchemaSubset {
         return null;
       }
       if (current.size() > 1) {
+        JsonNode known = merged.get(current);
+        if (known != null) {
+          current = known;
+          continue;
+        }
         if (!target.isObject()) {
           report(
               Severity.UNPROVEN,
@@ -825,12 +835,14 @@ final class SchemaSubset {
               "cannot prove compatible: " + side + "'s $ref '" + ref + "' has sibling keywords");
           return null;
         }
-        ObjectNode merged = ((ObjectNode) target).deepCopy();
+        // shallow: the target's subschemas keep their identity, so recursion is recognised
+        ObjectNode combined = JsonNodeFactory.instance.objectNode();
+        combined.setAll((ObjectNode) target);
         for (Map.Entry<String, JsonNode> e : current.properties()) {
           if (e.getKey().equals("$ref") || ANNOTATIONS.contains(e.getKey())) {
             continue;
           }
-          JsonNode there = merged.get(e.getKey());
+          JsonNode there = combined.get(e.getKey());
           if (there != null && !there.equals(e.getValue())) {
             report(
                 Severity.UNPROVEN,
@@ -845,9 +857,10 @@ final class SchemaSubset {
                     + "' both constrain");
             return null;
           }
-          merged.set(e.getKey(), e.getValue());
+          combined.set(e.getKey(), e.getValue());
         }
-        current = merged;
+        merged.put(current, combined);
+        current = combined;
       } else {
         current = target;
       }

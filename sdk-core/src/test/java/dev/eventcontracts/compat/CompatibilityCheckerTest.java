@@ -1,6 +1,7 @@
 package dev.eventcontracts.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -115,11 +117,11 @@ class CompatibilityCheckerTest {
             List.of(
                 "WARNING sunset-missing none job.updated v1 x-sunset",
                 "WARNING migration-note-missing none job.updated v2 x-migration"),
-            List.of("ERROR version-removed backward job.updated v2 ")),
+            List.of("ERROR version-removed backward job.updated v2 x-event-version")),
         Arguments.of(
             "new-major-version-with-migration",
             List.of(),
-            List.of("ERROR version-removed backward job.updated v2 ")),
+            List.of("ERROR version-removed backward job.updated v2 x-event-version")),
         Arguments.of(
             "version-policy-compatible",
             List.of(),
@@ -172,7 +174,8 @@ class CompatibilityCheckerTest {
     CompatibilityReport report =
         CompatibilityChecker.check(registry("base"), ContractRegistry.load(copy));
 
-    assertThat(keys(report)).containsExactly("ERROR event-removed backward order.created v1 ");
+    assertThat(keys(report))
+        .containsExactly("ERROR event-removed backward order.created v1 x-event-name");
     assertThat(report.findings().get(0).message()).contains("replays, retained dead letters");
   }
 
@@ -219,7 +222,8 @@ class CompatibilityCheckerTest {
     CompatibilityReport report =
         CompatibilityChecker.check(ContractRegistry.load(old), ContractRegistry.load(now));
 
-    assertThat(keys(report)).containsExactly("WARNING version-removed backward job.updated v1 ");
+    assertThat(keys(report))
+        .containsExactly("WARNING version-removed backward job.updated v1 x-event-version");
     assertThat(report.compatible()).isTrue();
     assertThat(report.passes(false, false)).isTrue();
     assertThat(report.passes(true, false)).isFalse();
@@ -248,6 +252,32 @@ class CompatibilityCheckerTest {
         .containsExactlyInAnyOrder(
             "ERROR length backward tree v1 /name",
             "ERROR length backward tree v1 /children/*/name");
+  }
+
+  @Test
+  void aBranchingRecursiveReferenceWithSiblingKeywordsStops() throws IOException {
+    // two recursive branches, each a $ref with a sibling keyword: without stopping at the repeated
+    // pair this would be 2^64 comparisons
+    JsonNode tree =
+        JSON.readTree(
+            """
+            {"$schema": "https://json-schema.org/draft/2020-12/schema",
+             "$ref": "#/$defs/node",
+             "$defs": {"node": {"type": "object",
+               "properties": {"left": {"$ref": "#/$defs/node", "minProperties": 0},
+                              "right": {"$ref": "#/$defs/node", "minProperties": 0}}}}}
+            """);
+    ObjectNode changed = tree.deepCopy();
+    ((ObjectNode) changed.at("/$defs/node")).put("maxProperties", 2);
+
+    CompatibilityReport report =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(10), () -> CompatibilityChecker.check(tree(tree), tree(changed)));
+
+    assertThat(keys(report))
+        .isNotEmpty()
+        .allMatch(k -> k.startsWith("ERROR property-count backward tree v1"));
+    assertThat(CompatibilityChecker.check(tree(tree), tree(tree.deepCopy())).findings()).isEmpty();
   }
 
   @Test
