@@ -346,7 +346,14 @@ final class SchemaSubset {
   }
 
   private static boolean isInteger(JsonNode v) {
-    return v.isIntegralNumber() || v.decimalValue().stripTrailingZeros().scale() <= 0;
+    return v.isIntegralNumber()
+        || (finite(v) && v.decimalValue().stripTrailingZeros().scale() <= 0);
+  }
+
+  private static boolean finite(JsonNode number) {
+    return !number.isFloatingPointNumber()
+        || number.isBigDecimal()
+        || Double.isFinite(number.doubleValue());
   }
 
   /** The values of {@code enum} and {@code const}, or {@code null} when neither is present. */
@@ -376,7 +383,7 @@ final class SchemaSubset {
   }
 
   private static boolean same(JsonNode x, JsonNode y) {
-    if (x.isNumber() && y.isNumber()) {
+    if (x.isNumber() && y.isNumber() && finite(x) && finite(y)) {
       return x.decimalValue().compareTo(y.decimalValue()) == 0;
     }
     return x.equals(y);
@@ -386,6 +393,14 @@ final class SchemaSubset {
   private void checkValue(JsonNode value, JsonNode a, JsonNode b, String path, boolean n) {
     String shown = value.toString();
     if (value.isNumber()) {
+      if (!finite(value)) {
+        report(
+            Severity.UNPROVEN,
+            Rule.RANGE,
+            path,
+            "cannot prove compatible: " + writer + " lists a number beyond the double range");
+        return;
+      }
       BigDecimal x = value.decimalValue();
       Bound lower = lower(b, false);
       if (lower != null && !lower.admitsFromAbove(x)) {
@@ -922,9 +937,15 @@ final class SchemaSubset {
     return out;
   }
 
+  /** A number keyword's value; {@code null} when absent or infinite (1e999 read as a double). */
   private static BigDecimal decimal(JsonNode node, String keyword) {
     JsonNode v = node.get(keyword);
-    return v != null && v.isNumber() ? v.decimalValue() : null;
+    if (v == null
+        || !v.isNumber()
+        || (v.isFloatingPointNumber() && !Double.isFinite(v.doubleValue()) && !v.isBigDecimal())) {
+      return null;
+    }
+    return v.decimalValue();
   }
 
   private static Integer integer(JsonNode node, String keyword) {
