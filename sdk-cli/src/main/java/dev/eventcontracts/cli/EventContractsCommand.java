@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
       ValidateCommand.class,
       SimulateCommand.class,
       ReplayCommand.class,
+      CompatCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class EventContractsCommand implements Callable<Integer> {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventcontracts.envelope.Envelope;
 import dev.eventcontracts.validation.Violation;
 import dev.eventcontracts.version.EventVersion;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -26,6 +27,8 @@ public final class EventContract {
   private final List<String> consumers;
   private final String description;
   private final String source;
+  private final String migration;
+  private final LocalDate sunset;
 
   private EventContract(Builder b, PayloadSchema schema) {
     this.name = b.name;
@@ -38,6 +41,8 @@ public final class EventContract {
     this.consumers = List.copyOf(b.consumers);
     this.description = b.description;
     this.source = b.source;
+    this.migration = b.migration;
+    this.sunset = b.sunset;
   }
 
   /**
@@ -109,6 +114,24 @@ public final class EventContract {
     return source;
   }
 
+  /**
+   * How producers and consumers move to this version from the previous major version ({@code
+   * x-migration}), or {@code null}. The compatibility checker warns about a new major version
+   * without one.
+   */
+  public String migration() {
+    return migration;
+  }
+
+  /**
+   * The date after which this version may be removed ({@code x-sunset}), or {@code null} when it is
+   * not deprecated. The compatibility checker warns about a version superseded by a new major
+   * version without one.
+   */
+  public LocalDate sunset() {
+    return sunset;
+  }
+
   /** Validates an event's payload against this contract; every violation is reported. */
   public List<Violation> validate(Envelope event) {
     return schema.validate(event.payload(), event.payloadPointer());
@@ -132,6 +155,8 @@ public final class EventContract {
     private final List<String> consumers = new ArrayList<>();
     private String description;
     private String source = "code";
+    private String migration;
+    private LocalDate sunset;
 
     private Builder(String name, String version) {
       if (Objects.requireNonNull(name, "name").isBlank()) {
@@ -188,6 +213,21 @@ public final class EventContract {
     /** Sets a description. */
     public Builder description(String description) {
       this.description = description;
+      return this;
+    }
+
+    /** Sets the migration note from the previous major version. */
+    public Builder migration(String note) {
+      if (Objects.requireNonNull(note, "note").isBlank()) {
+        throw new IllegalArgumentException("a migration note must not be blank");
+      }
+      this.migration = note;
+      return this;
+    }
+
+    /** Deprecates this version: it may be removed after {@code date}. */
+    public Builder sunset(LocalDate date) {
+      this.sunset = Objects.requireNonNull(date, "date");
       return this;
     }
 

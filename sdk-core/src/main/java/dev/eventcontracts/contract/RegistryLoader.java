@@ -30,7 +30,9 @@ final class RegistryLoader {
           "x-ordering",
           "x-producer",
           "x-consumers",
-          "x-description");
+          "x-description",
+          "x-migration",
+          "x-sunset");
 
   private static final Set<String> SETTINGS_KEYS =
       Set.of("name", "versionPolicy", "envelopeFormats", "onUnknownEvent", "limits");
@@ -228,6 +230,18 @@ final class RegistryLoader {
       }
       if (node.has("x-description")) {
         b.description(text(node, "x-description", where));
+      }
+      if (node.has("x-migration")) {
+        b.migration(text(node, "x-migration", where));
+      }
+      if (node.has("x-sunset")) {
+        String date = text(node, "x-sunset", where);
+        try {
+          b.sunset(java.time.LocalDate.parse(date));
+        } catch (java.time.format.DateTimeParseException e) {
+          throw new RegistryException(
+              where, "x-sunset must be a date such as 2027-06-30, not '" + date + "'", e);
+        }
       }
       JsonNode consumers = node.get("x-consumers");
       if (consumers != null) {
