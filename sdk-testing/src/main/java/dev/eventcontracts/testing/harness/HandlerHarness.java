@@ -808,9 +808,10 @@ public final class HandlerHarness {
                   + ": "
                   + lines.size()
                   + (lines.size() == 1 ? " problem" : " problems")
-                  + " in "
+                  + " ("
                   + checked
-                  + " deliveries\n\n"
+                  + (checked == 1 ? " event" : " events")
+                  + " checked)\n\n"
                   + String.join("\n\n", lines));
       causes.forEach(error::addSuppressed);
       throw error;
