@@ -114,7 +114,7 @@ class CommerceConsumerContractTest {
     JdbcDataSource dataSource = new JdbcDataSource();
     dataSource.setURL("jdbc:h2:mem:storefront-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
     Storefront storefront = new Storefront(dataSource);
-    // tag::transactional[]
+    // --8<-- [start:transactional]
     JdbcTransactionalStore store = JdbcTransactionalStore.builder(dataSource).build();
     store.createSchema();
     harness =
@@ -132,7 +132,7 @@ class CommerceConsumerContractTest {
                         "DELETE FROM " + store.positionTable()))
             .state(storefront::snapshot)
             .build();
-    // end::transactional[]
+    // --8<-- [end:transactional]
   }
 
   @Test

@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-// tag::producer[]
+// --8<-- [start:producer]
 /** Seed 000 (recruiting): the producer side, against the same registry the consumers use. */
 @ContractTest(registry = "registries/recruiting")
 class ProfilePublisherContractTest {
@@ -31,4 +31,4 @@ class ProfilePublisherContractTest {
         .withViolation(ViolationCode.RANGE, "/payload/profile_version");
   }
 }
-// end::producer[]
+// --8<-- [end:producer]

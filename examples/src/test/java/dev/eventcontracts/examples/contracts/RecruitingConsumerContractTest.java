@@ -5,7 +5,7 @@ import dev.eventcontracts.testing.harness.HandlerHarness;
 import dev.eventcontracts.testing.junit.ContractTest;
 import org.junit.jupiter.api.Test;
 
-// tag::consumer[]
+// --8<-- [start:consumer]
 /** Seed 000 (recruiting): the contract tests of a matching-service consumer. */
 @ContractTest(registry = "registries/recruiting")
 class RecruitingConsumerContractTest {
@@ -42,4 +42,4 @@ class RecruitingConsumerContractTest {
     harness.assertInvalidVariantsRejected();
   }
 }
-// end::consumer[]
+// --8<-- [end:consumer]

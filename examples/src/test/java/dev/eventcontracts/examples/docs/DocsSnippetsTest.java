@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the code in {@code docs/testing.md} honest: every fenced block preceded by {@code <!--
- * snippet: PATH#TAG -->} must equal, line for line, the region of the compiled source between
- * {@code // tag::TAG[]} and {@code // end::TAG[]} (less its common indentation). The sources are
- * tests of this module, so the snippets compile and run in the build.
+ * snippet: PATH#NAME -->} must equal, line for line, the region of the compiled source between
+ * {@code // --8<-- [start:NAME]} and {@code // --8<-- [end:NAME]} (the markers sdk-testing's {@code
+ * DocsSnippets} reads), less its common indentation. The sources are tests of this module, so the
+ * snippets compile and run in the build.
  */
 class DocsSnippetsTest {
   private static final Path ROOT = Path.of("..");
@@ -36,8 +37,8 @@ class DocsSnippetsTest {
 
   static String region(String source, String tag) {
     List<String> lines = source.lines().toList();
-    int start = lines.indexOf(find(lines, "// tag::" + tag + "[]"));
-    int end = lines.indexOf(find(lines, "// end::" + tag + "[]"));
+    int start = lines.indexOf(find(lines, "// --8<-- [start:" + tag + "]"));
+    int end = lines.indexOf(find(lines, "// --8<-- [end:" + tag + "]"));
     assertThat(start).as("tag %s", tag).isNotNegative().isLessThan(end);
     List<String> body = lines.subList(start + 1, end);
     int indent =
@@ -73,7 +74,8 @@ class DocsSnippetsTest {
 
   @Test
   void regionsDropTheirMarkersAndCommonIndentation() {
-    String source = "class A {\n  // tag::x[]\n  void f() {\n\n    g();\n  }\n  // end::x[]\n}\n";
+    String source =
+        "class A {\n  // --8<-- [start:x]\n  void f() {\n\n    g();\n  }\n  // --8<-- [end:x]\n}\n";
     assertThat(region(source, "x")).isEqualTo("void f() {\n\n  g();\n}\n");
     assertThat(snippets("<!-- snippet: a/B.java#x -->\n```java\nvoid f() {}\n```\n"))
         .containsExactly(new Snippet("a/B.java", "x", "void f() {}\n"));

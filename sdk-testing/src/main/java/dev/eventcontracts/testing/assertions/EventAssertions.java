@@ -2,6 +2,7 @@ package dev.eventcontracts.testing.assertions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventcontracts.envelope.InboundMessage;
+import dev.eventcontracts.testing.fixtures.SampleEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -25,6 +26,11 @@ public final class EventAssertions {
   public static EventAssert assertThatEvent(JsonNode event) {
     Objects.requireNonNull(event, "event");
     return assertThatEvent(event.toString());
+  }
+
+  /** Assertions on a generated sample, for example one varied with {@code with(path, value)}. */
+  public static EventAssert assertThatEvent(SampleEvent sample) {
+    return new EventAssert(Objects.requireNonNull(sample, "sample").message());
   }
 
   /** Assertions on a message with its transport attributes. */

@@ -1,8 +1,7 @@
 package dev.eventcontracts.testing.junit;
 
 import dev.eventcontracts.contract.ContractRegistry;
-import java.net.URISyntaxException;
-import java.net.URL;
+import dev.eventcontracts.testing.fixtures.ContractFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -15,9 +14,9 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * Loads the registry of a {@link ContractTest} class once per class (kept in the class's extension
- * store, so nested and per-method instances share it) and resolves {@link ContractRegistry}
- * parameters. Registered by {@link ContractTest}; a class that registers it with
- * {@code @ExtendWith} alone is told to add the annotation.
+ * store, so nested and per-method instances share it) and resolves {@link ContractRegistry} and
+ * {@link ContractFixtures} parameters. Registered by {@link ContractTest}; a class that registers
+ * it with {@code @ExtendWith} alone is told to add the annotation.
  */
 public final class ContractTestExtension implements ParameterResolver {
   /** Prefix of a {@link ContractTest#registry()} that names a classpath resource directory. */
@@ -28,12 +27,31 @@ public final class ContractTestExtension implements ParameterResolver {
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-    return parameter.getParameter().getType() == ContractRegistry.class;
+    Class<?> type = parameter.getParameter().getType();
+    return type == ContractRegistry.class || type == ContractFixtures.class;
   }
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return registry(context);
+    return parameter.getParameter().getType() == ContractFixtures.class
+        ? fixtures(context)
+        : registry(context);
+  }
+
+  /**
+   * The fixtures of the class's registry for {@link ContractTest#seed()}, generated once per class.
+   */
+  public static ContractFixtures fixtures(ExtensionContext context) {
+    ContractRegistry registry = registry(context);
+    ExtensionContext owner = classContext(context);
+    long seed =
+        owner.getTestClass().flatMap(ContractTestExtension::findAnnotation).orElseThrow().seed();
+    return owner
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent(
+            ContractFixtures.class,
+            k -> ContractFixtures.of(registry, seed),
+            ContractFixtures.class);
   }
 
   /**
@@ -88,34 +106,16 @@ public final class ContractTestExtension implements ParameterResolver {
    * @throws ParameterResolutionException naming the location when it cannot be found or loaded
    */
   static ContractRegistry load(String location) {
-    Path directory;
     if (location.startsWith(CLASSPATH_PREFIX)) {
       String resource = location.substring(CLASSPATH_PREFIX.length()).replaceFirst("^/+", "");
-      ClassLoader loader = Thread.currentThread().getContextClassLoader();
-      URL url =
-          (loader != null ? loader : ContractTestExtension.class.getClassLoader())
-              .getResource(resource);
-      if (url == null) {
-        throw new ParameterResolutionException(
-            "no registry at " + location + ": the resource is not on the test classpath");
-      }
-      if (!"file".equals(url.getProtocol())) {
-        throw new ParameterResolutionException(
-            "registry "
-                + location
-                + " is inside "
-                + url.getProtocol()
-                + " resources, which this"
-                + " version loads only from directories");
-      }
       try {
-        directory = Path.of(url.toURI());
-      } catch (URISyntaxException e) {
-        throw new ParameterResolutionException("registry " + location + ": " + e.getMessage(), e);
+        return ContractRegistry.loadFromClasspath(resource);
+      } catch (RuntimeException e) {
+        throw new ParameterResolutionException(
+            "registry " + location + " does not load: " + e.getMessage(), e);
       }
-    } else {
-      directory = Path.of(location);
     }
+    Path directory = Path.of(location);
     if (!Files.isDirectory(directory)) {
       throw new ParameterResolutionException(
           "no registry directory at "

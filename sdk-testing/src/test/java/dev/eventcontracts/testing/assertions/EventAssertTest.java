@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventcontracts.contract.ContractRegistry;
 import dev.eventcontracts.envelope.InboundMessage;
 import dev.eventcontracts.pipeline.Outcome;
+import dev.eventcontracts.testing.fixtures.ContractFixtures;
 import dev.eventcontracts.testing.fixtures.RecruitingEvents;
 import dev.eventcontracts.testing.junit.ContractTest;
 import dev.eventcontracts.validation.ValidationStatus;
@@ -71,6 +72,15 @@ class EventAssertTest {
         .isRejectedBy(registry)
         .withOutcome(Outcome.MALFORMED);
     assertThat(assertThatEvent(event).isRejectedBy(registry).report().violations()).hasSize(1);
+  }
+
+  @Test
+  void generatedSamplesAndTheirVariationsAreJudgedToo(ContractFixtures fixtures) {
+    var sample = fixtures.sample("invite.created", "v1");
+    assertThatEvent(sample).isValidAgainst(registry);
+    assertThatEvent(sample.without("/payload/invite_id"))
+        .isRejectedBy(registry)
+        .withViolation(ViolationCode.REQUIRED, "/payload/invite_id");
   }
 
   @Test

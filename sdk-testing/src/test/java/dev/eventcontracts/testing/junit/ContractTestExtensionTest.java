@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eventcontracts.contract.ContractRegistry;
+import dev.eventcontracts.testing.fixtures.ContractFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.io.TempDir;
 
-@ContractTest(registry = "../examples/registries/recruiting")
+@ContractTest(registry = "../examples/registries/recruiting", seed = 7)
 class ContractTestExtensionTest {
   private static ContractRegistry fromBeforeAll;
   private final ContractRegistry fromConstructor;
@@ -37,6 +38,16 @@ class ContractTestExtensionTest {
     assertThat(registry).isSameAs(fromBeforeAll);
   }
 
+  @Test
+  void injectsTheRegistrysFixturesForTheSeed(
+      ContractRegistry registry, ContractFixtures fixtures, ContractFixtures again) {
+    assertThat(fixtures).isSameAs(again);
+    assertThat(fixtures.registry()).isSameAs(registry);
+    assertThat(fixtures.seed()).isEqualTo(7);
+    assertThat(fixtures.sample("job.updated", "v1").json())
+        .isEqualTo(ContractFixtures.of(registry, 7).sample("job.updated", "v1").json());
+  }
+
   @Nested
   class Nested_ {
     @Test
@@ -59,7 +70,8 @@ class ContractTestExtensionTest {
         .hasMessageContaining("no/such/registry");
     assertThatThrownBy(() -> ContractTestExtension.load("classpath:no/such/registry"))
         .isInstanceOf(ParameterResolutionException.class)
-        .hasMessageContaining("not on the test classpath");
+        .hasMessageContaining("does not load")
+        .hasMessageContaining("no/such/registry");
   }
 
   @Test
