@@ -115,6 +115,33 @@ public final class ContractRegistry {
     return RegistryLoader.load(directory);
   }
 
+  /**
+   * Loads a registry directory from the classpath, such as a contracts jar that producers and
+   * consumers both test against: {@code loadFromClasspath("contracts/recruiting")}. The directory
+   * may be exploded ({@code target/classes}) or inside a jar; files are checked exactly as {@link
+   * #load(Path)} checks them. Uses the thread's context class loader, else this class's.
+   *
+   * @throws RegistryException naming the file and the problem, or the resource directory when it is
+   *     missing or found in more than one place
+   */
+  public static ContractRegistry loadFromClasspath(String resourceDir) {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    return loadFromClasspath(
+        resourceDir, loader != null ? loader : ContractRegistry.class.getClassLoader());
+  }
+
+  /**
+   * Loads a registry directory from a class loader's resources; see {@link
+   * #loadFromClasspath(String)}.
+   *
+   * @throws RegistryException naming the file and the problem
+   */
+  public static ContractRegistry loadFromClasspath(String resourceDir, ClassLoader classLoader) {
+    Objects.requireNonNull(resourceDir, "resourceDir");
+    Objects.requireNonNull(classLoader, "classLoader");
+    return RegistryLoader.loadFromClasspath(resourceDir, classLoader);
+  }
+
   /** The registry's name. */
   public String name() {
     return name;

@@ -8,15 +8,27 @@ import dev.eventcontracts.envelope.EnvelopeFormats;
 import dev.eventcontracts.validation.Limits;
 import dev.eventcontracts.version.VersionPolicy;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
-/** Reads a registry directory; every problem is reported with the file it is in. */
+/**
+ * Reads a registry directory, on the file system or on the classpath (exploded or in a jar), with
+ * the same checks and messages for both; every problem is reported with the file it is in.
+ */
 final class RegistryLoader {
   static final String SETTINGS_FILE = "registry.json";
   static final String CONTRACT_SUFFIX = ".schema.json";
@@ -41,14 +53,100 @@ final class RegistryLoader {
   private RegistryLoader() {}
 
   static ContractRegistry load(Path directory) {
+    return load(directory, Path::toString);
+  }
+
+  /**
+   * Loads a registry from a resource directory of a class loader: an exploded directory or a
+   * directory inside a jar. Problems are reported as for a directory, with the file named by its
+   * path or its {@code jar:} location.
+   */
+  static ContractRegistry loadFromClasspath(String resourceDir, ClassLoader loader) {
+    String dir = resourceDir.strip();
+    while (dir.startsWith("/")) {
+      dir = dir.substring(1);
+    }
+    while (dir.endsWith("/")) {
+      dir = dir.substring(0, dir.length() - 1);
+    }
+    String label = "classpath:" + dir;
+    if (dir.isEmpty()) {
+      throw new RegistryException(label, "the resource directory must not be empty");
+    }
+    List<URL> found = find(loader, dir);
+    if (found.isEmpty()) {
+      throw new RegistryException(
+          label,
+          "not found on the classpath (a jar needs directory entries, or a "
+              + SETTINGS_FILE
+              + " in the directory)");
+    }
+    if (found.size() > 1) {
+      throw new RegistryException(
+          label, "found in " + found.size() + " places, load one by its path: " + found);
+    }
+    URL url = found.get(0);
+    try {
+      switch (url.getProtocol()) {
+        case "file":
+          return load(Path.of(url.toURI()), Path::toString);
+        case "jar":
+          String spec = url.toString();
+          int bang = spec.indexOf("!/");
+          URI jarUri = URI.create(spec.substring("jar:".length(), bang));
+          String entry =
+              URLDecoder.decode(
+                  spec.substring(bang + 1).replace("+", "%2B"), StandardCharsets.UTF_8);
+          while (entry.length() > 1 && entry.endsWith("/")) {
+            entry = entry.substring(0, entry.length() - 1);
+          }
+          try (FileSystem jar = FileSystems.newFileSystem(Path.of(jarUri))) {
+            return load(jar.getPath(entry), file -> "jar:" + jarUri + "!" + file);
+          }
+        default:
+          throw new RegistryException(
+              label, "cannot read a registry from " + url + " (only directories and jar files)");
+      }
+    } catch (IOException | URISyntaxException | RuntimeException e) {
+      if (e instanceof RegistryException r) {
+        throw r;
+      }
+      throw new RegistryException(label, "cannot read " + url + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The distinct locations of a resource directory, in class-loader order. */
+  private static List<URL> find(ClassLoader loader, String dir) {
+    java.util.LinkedHashMap<String, URL> out = new java.util.LinkedHashMap<>();
+    try {
+      for (String name : List.of(dir, dir + "/")) {
+        for (URL url : java.util.Collections.list(loader.getResources(name))) {
+          out.putIfAbsent(url.toString().replaceAll("/+$", ""), url);
+        }
+      }
+      if (out.isEmpty()) {
+        // a jar without directory entries: find the directory by its settings file
+        for (URL url : java.util.Collections.list(loader.getResources(dir + "/" + SETTINGS_FILE))) {
+          String text = url.toString();
+          String parent = text.substring(0, text.length() - SETTINGS_FILE.length() - 1);
+          out.putIfAbsent(parent, URI.create(parent).toURL());
+        }
+      }
+    } catch (IOException e) {
+      throw new RegistryException("classpath:" + dir, "cannot search: " + e.getMessage(), e);
+    }
+    return List.copyOf(out.values());
+  }
+
+  private static ContractRegistry load(Path directory, Function<Path, String> where) {
     if (!Files.isDirectory(directory)) {
-      throw new RegistryException(directory.toString(), "not a directory");
+      throw new RegistryException(where.apply(directory), "not a directory");
     }
     ContractRegistry.Builder builder =
         ContractRegistry.builder().name(directory.getFileName().toString());
     Path settings = directory.resolve(SETTINGS_FILE);
     if (Files.exists(settings)) {
-      readSettings(settings, builder);
+      readSettings(settings, builder, where.apply(settings));
     }
     List<Path> files;
     try (Stream<Path> walk = Files.walk(directory)) {
@@ -58,15 +156,16 @@ final class RegistryLoader {
               .sorted()
               .toList();
     } catch (IOException e) {
-      throw new RegistryException(directory.toString(), "cannot list files: " + e.getMessage(), e);
+      throw new RegistryException(
+          where.apply(directory), "cannot list files: " + e.getMessage(), e);
     }
     if (files.isEmpty()) {
       throw new RegistryException(
-          directory.toString(), "no contract files (*" + CONTRACT_SUFFIX + ")");
+          where.apply(directory), "no contract files (*" + CONTRACT_SUFFIX + ")");
     }
     Map<String, String> seen = new java.util.HashMap<>();
     for (Path file : files) {
-      EventContract contract = readContract(file, directory);
+      EventContract contract = readContract(file, directory, where.apply(file));
       String key = contract.name() + "@" + contract.eventVersion();
       String other = seen.putIfAbsent(key, contract.source());
       if (other != null) {
@@ -85,27 +184,26 @@ final class RegistryLoader {
     try {
       return builder.build();
     } catch (IllegalArgumentException e) {
-      throw new RegistryException(directory.toString(), e.getMessage(), e);
+      throw new RegistryException(where.apply(directory), e.getMessage(), e);
     }
   }
 
-  private static JsonNode readJson(Path file) {
-    try {
-      JsonNode node = MAPPER.readTree(file.toFile());
+  private static JsonNode readJson(Path file, String where) {
+    try (InputStream in = Files.newInputStream(file)) {
+      JsonNode node = MAPPER.readTree(in);
       if (node == null || !node.isObject()) {
-        throw new RegistryException(file.toString(), "must hold a JSON object");
+        throw new RegistryException(where, "must hold a JSON object");
       }
       return node;
     } catch (JsonProcessingException e) {
-      throw new RegistryException(file.toString(), "not valid JSON: " + e.getOriginalMessage(), e);
+      throw new RegistryException(where, "not valid JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
-      throw new RegistryException(file.toString(), "cannot read: " + e.getMessage(), e);
+      throw new RegistryException(where, "cannot read: " + e.getMessage(), e);
     }
   }
 
-  private static void readSettings(Path file, ContractRegistry.Builder builder) {
-    JsonNode node = readJson(file);
-    String where = file.toString();
+  private static void readSettings(Path file, ContractRegistry.Builder builder, String where) {
+    JsonNode node = readJson(file, where);
     node.fieldNames()
         .forEachRemaining(
             key -> {
@@ -186,9 +284,8 @@ final class RegistryLoader {
     return limits;
   }
 
-  private static EventContract readContract(Path file, Path root) {
-    String where = file.toString();
-    JsonNode node = readJson(file);
+  private static EventContract readContract(Path file, Path root, String where) {
+    JsonNode node = readJson(file, where);
     JsonNode dialect = node.get("$schema");
     if (dialect == null || !PayloadSchema.DIALECT.equals(dialect.asText())) {
       throw new RegistryException(

@@ -138,6 +138,16 @@ public final class CloudEventsFormat implements EnvelopeFormat {
     return specVersions;
   }
 
+  /** The JSON Schemas the attributes must also honour, in the order they were added. */
+  public List<JsonNode> schemas() {
+    return schemaNodes;
+  }
+
+  /** The check on the {@code id} attribute, or {@code null} when any id is accepted. */
+  public Check idCheck() {
+    return idCheck;
+  }
+
   @Override
   public boolean matches(JsonNode document, Map<String, String> attributes) {
     return binaryPrefix(attributes) != null || document.has("specversion");

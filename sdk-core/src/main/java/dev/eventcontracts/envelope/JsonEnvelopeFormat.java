@@ -266,6 +266,24 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
   }
 
   /**
+   * The JSON pointers a field is read from, first present wins; empty when the format does not
+   * carry the field. Fixture generators write a field at the first of them.
+   */
+  public List<String> pointers(EnvelopeField field) {
+    return fieldPointers.getOrDefault(Objects.requireNonNull(field, "field"), List.of());
+  }
+
+  /** The pointers whose presence makes this format recognise a document. */
+  public List<String> detectPointers() {
+    return detectPointers;
+  }
+
+  /** The value a field takes when the document lacks it, or {@code null}. */
+  public String defaultValue(EnvelopeField field) {
+    return defaults.get(Objects.requireNonNull(field, "field"));
+  }
+
+  /**
    * Reads a format description (the JSON shape shown in the class comment).
    *
    * @throws IllegalArgumentException naming the problem when the description is not valid

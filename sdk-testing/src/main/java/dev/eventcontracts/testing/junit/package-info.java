@@ -1,0 +1,6 @@
+/**
+ * The JUnit 5 extension for contract tests: {@link dev.eventcontracts.testing.junit.ContractTest}
+ * loads a registry once per test class and injects it into constructors, lifecycle and test
+ * methods.
+ */
+package dev.eventcontracts.testing.junit;
