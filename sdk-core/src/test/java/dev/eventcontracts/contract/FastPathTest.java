@@ -123,6 +123,14 @@ class FastPathTest {
     assertThat(s.fastPathAccepts(JsonNodeFactory.instance.numberNode(1.5f))).isFalse();
     assertThat(s.fastPathAccepts(JsonNodeFactory.instance.missingNode())).isFalse();
     assertThat(s.fastPathAccepts(null)).isFalse();
+    PayloadSchema unique = schema("{\"uniqueItems\": true}");
+    assertThat(
+            unique.fastPathAccepts(
+                JsonNodeFactory.instance
+                    .arrayNode()
+                    .add(JsonNodeFactory.instance.numberNode(Double.NaN))
+                    .add(1)))
+        .isFalse();
   }
 
   @Test
