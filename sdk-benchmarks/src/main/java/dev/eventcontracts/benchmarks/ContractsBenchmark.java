@@ -36,7 +36,10 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code envelopeRead}: {@link EnvelopeReader#read(InboundMessage)} with the registry's
  *       formats and limits (the reader an {@link EventValidator} uses);
  *   <li>{@code validate}: {@link EventValidator#validate(InboundMessage)}: envelope, contract
- *       resolution and JSON Schema validation of the payload.
+ *       resolution and JSON Schema validation of the payload;
+ *   <li>{@code validateWithoutFastPath}: the same with the registry loaded under {@code
+ *       -Deventcontracts.validation.fastPath=false}, so networknt validates every payload (the SDK
+ *       before the validation fast path).
  * </ul>
  *
  * Report the ratios {@code envelopeRead/baselineReadTree} (target 0.8) and {@code
@@ -63,12 +66,14 @@ public class ContractsBenchmark {
   private ObjectMapper jackson;
   private EnvelopeReader reader;
   private EventValidator validator;
+  private EventValidator withoutFastPath;
 
   /** Generates the events and checks, outside the timed code, that every one is valid. */
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     ContractRegistry registry = Registries.recruiting();
     validator = EventValidator.of(registry);
+    withoutFastPath = EventValidator.of(Registries.withoutFastPath("recruiting"));
     reader = EnvelopeReader.of(registry.envelopeFormats(), registry.limits());
     jackson = new ObjectMapper();
     List<byte[]> generated = RecruitingEvents.generate(EVENTS, RecruitingEvents.SEED);
@@ -86,6 +91,12 @@ public class ContractsBenchmark {
         throw new IllegalStateException("event " + i + ": " + read.violations());
       }
       ValidationReport report = validator.validate(messages[i]);
+      ValidationReport before = withoutFastPath.validate(messages[i]);
+      if (report.status() != before.status()
+          || !report.violations().equals(before.violations())
+          || !report.contract().schema().fastPathAccepts(report.envelope().payload())) {
+        throw new IllegalStateException("event " + i + ": the fast path does not take it");
+      }
       if (report.status() != ValidationStatus.VALID) {
         throw new IllegalStateException(
             "event "
@@ -128,6 +139,16 @@ public class ContractsBenchmark {
   @OperationsPerInvocation(EVENTS)
   public void validate(Blackhole bh) {
     EventValidator v = validator;
+    for (InboundMessage message : messages) {
+      bh.consume(v.validate(message));
+    }
+  }
+
+  /** (b) without the fast path: networknt validates every payload, as before it. */
+  @Benchmark
+  @OperationsPerInvocation(EVENTS)
+  public void validateWithoutFastPath(Blackhole bh) {
+    EventValidator v = withoutFastPath;
     for (InboundMessage message : messages) {
       bh.consume(v.validate(message));
     }

@@ -13,6 +13,7 @@ import dev.eventcontracts.envelope.EnvelopeReader;
 import dev.eventcontracts.envelope.InboundMessage;
 import dev.eventcontracts.validation.EventValidator;
 import dev.eventcontracts.validation.Limits;
+import dev.eventcontracts.validation.ValidationReport;
 import dev.eventcontracts.validation.ValidationStatus;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -64,6 +65,7 @@ public final class ContractsInterleaved {
     ContractRegistry registry = Registries.recruiting();
     Limits limits = registry.limits();
     EventValidator validator = EventValidator.of(registry);
+    EventValidator withoutFastPath = EventValidator.of(Registries.withoutFastPath("recruiting"));
     EnvelopeReader reader = EnvelopeReader.of(registry.envelopeFormats(), registry.limits());
     ObjectMapper jackson = new ObjectMapper();
     List<byte[]> generated =
@@ -79,6 +81,12 @@ public final class ContractsInterleaved {
       var report = validator.validate(messages[i]);
       if (report.status() != ValidationStatus.VALID) {
         throw new IllegalStateException("event " + i + " is not valid");
+      }
+      ValidationReport before = withoutFastPath.validate(messages[i]);
+      if (report.status() != before.status()
+          || !report.violations().equals(before.violations())
+          || !report.contract().schema().fastPathAccepts(report.envelope().payload())) {
+        throw new IllegalStateException("event " + i + ": the fast path does not take it");
       }
       documents[i] = report.envelope().document();
       payloads[i] = report.envelope().payload();
@@ -104,6 +112,16 @@ public final class ContractsInterleaved {
               long sink = 0;
               for (InboundMessage message : messages) {
                 sink += validator.validate(message).status().ordinal() + 1;
+              }
+              return sink;
+            }));
+    workloads.add(
+        new Workload(
+            "validateNoFastPath",
+            () -> {
+              long sink = 0;
+              for (InboundMessage message : messages) {
+                sink += withoutFastPath.validate(message).status().ordinal() + 1;
               }
               return sink;
             }));
@@ -190,6 +208,16 @@ public final class ContractsInterleaved {
                 long sink = 0;
                 for (int i = 0; i < n; i++) {
                   sink += schemas[i].validate(payloads[i], "/payload").size() + 1;
+                }
+                return sink;
+              }));
+      workloads.add(
+          new Workload(
+              "schemaNetworknt",
+              () -> {
+                long sink = 0;
+                for (int i = 0; i < n; i++) {
+                  sink += schemas[i].validateWithoutFastPath(payloads[i], "/payload").size() + 1;
                 }
                 return sink;
               }));

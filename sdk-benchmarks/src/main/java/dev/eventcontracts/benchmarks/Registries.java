@@ -1,6 +1,7 @@
 package dev.eventcontracts.benchmarks;
 
 import dev.eventcontracts.contract.ContractRegistry;
+import dev.eventcontracts.contract.PayloadSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -32,7 +33,25 @@ public final class Registries {
     return load("recruiting");
   }
 
-  /** Loads the example registry called {@code name}. */
+  /**
+   * Loads the example registry called {@code name} with the validation fast path off ({@link
+   * PayloadSchema#FAST_PATH_PROPERTY}), so networknt validates every payload: the SDK before it.
+   */
+  public static ContractRegistry withoutFastPath(String name) {
+    String before = System.getProperty(PayloadSchema.FAST_PATH_PROPERTY);
+    System.setProperty(PayloadSchema.FAST_PATH_PROPERTY, "false");
+    try {
+      return load(name);
+    } finally {
+      if (before == null) {
+        System.clearProperty(PayloadSchema.FAST_PATH_PROPERTY);
+      } else {
+        System.setProperty(PayloadSchema.FAST_PATH_PROPERTY, before);
+      }
+    }
+  }
+
+  /** Loads an example registry by name (see the class comment for where it is looked for). */
   public static ContractRegistry load(String name) {
     String override = System.getProperty("registry");
     if (override != null && !override.isBlank()) {

@@ -21,10 +21,21 @@ import java.util.Set;
  * A compiled JSON Schema 2020-12 for an event payload, validated by the networknt
  * json-schema-validator with format assertions on. Reports every violation at once, each with a
  * JSON pointer into the event document and a stable {@link ViolationCode}.
+ *
+ * <p>In front of networknt sits a fast path: the schema compiled into plain checks for the common
+ * keywords, which may only accept. When it says valid the payload is valid; on anything else
+ * networknt decides and writes the report. A schema with a keyword outside the fast path's subset
+ * has no fast path ({@link #fastPathGap()} says why). See {@code docs/contracts.md}.
  */
 public final class PayloadSchema {
   /** The JSON Schema dialect contracts are written in. */
   public static final String DIALECT = "https://json-schema.org/draft/2020-12/schema";
+
+  /**
+   * System property that turns the fast path off for schemas compiled afterwards when set to {@code
+   * false} (every payload then goes through networknt); read at compile time.
+   */
+  public static final String FAST_PATH_PROPERTY = "eventcontracts.validation.fastPath";
 
   private static final SchemaRegistry REGISTRY =
       SchemaRegistry.withDefaultDialect(
@@ -70,10 +81,20 @@ public final class PayloadSchema {
 
   private final JsonNode node;
   private final Schema schema;
+  private final FastPath fastPath;
+  private final String fastPathGap;
 
   private PayloadSchema(JsonNode node, Schema schema) {
     this.node = node;
     this.schema = schema;
+    if (Boolean.parseBoolean(System.getProperty(FAST_PATH_PROPERTY, "true"))) {
+      FastPath.Compiled compiled = FastPath.compile(node);
+      this.fastPath = compiled.fastPath();
+      this.fastPathGap = compiled.reason();
+    } else {
+      this.fastPath = null;
+      this.fastPathGap = FAST_PATH_PROPERTY + "=false";
+    }
   }
 
   /**
@@ -108,6 +129,22 @@ public final class PayloadSchema {
   }
 
   /**
+   * Why this schema has no fast path (the first keyword or value outside its subset), or {@code
+   * null} when it has one.
+   */
+  public String fastPathGap() {
+    return fastPathGap;
+  }
+
+  /**
+   * Whether the fast path alone accepts a payload; false means networknt has to decide, not that
+   * the payload is invalid. For tests and measurements; {@link #validate} uses it.
+   */
+  public boolean fastPathAccepts(JsonNode payload) {
+    return fastPath != null && fastPath.accepts(payload);
+  }
+
+  /**
    * Validates a payload.
    *
    * @param payload the payload
@@ -115,6 +152,17 @@ public final class PayloadSchema {
    * @return every violation; empty when the payload is valid
    */
   public List<Violation> validate(JsonNode payload, String pointerPrefix) {
+    if (fastPath != null && fastPath.accepts(payload)) {
+      return List.of();
+    }
+    return validateWithoutFastPath(payload, pointerPrefix);
+  }
+
+  /**
+   * Validates a payload with networknt alone, as {@link #validate} does when the fast path defers.
+   * For the differential tests and benchmarks that compare the two.
+   */
+  public List<Violation> validateWithoutFastPath(JsonNode payload, String pointerPrefix) {
     List<Error> errors = schema.validate(payload);
     if (errors.isEmpty()) {
       return List.of();
