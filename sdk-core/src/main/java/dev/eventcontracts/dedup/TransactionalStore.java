@@ -1,7 +1,14 @@
 package dev.eventcontracts.dedup;
 
 import java.sql.Connection;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A store that records the idempotency key, the entity position and the handler's own writes in one
@@ -45,6 +52,50 @@ public interface TransactionalStore {
 
     /** Stores the entity's new position (the caller checked that it is newer). */
     void setPosition(String entity, long position);
+
+    /**
+     * Records many keys, as {@link #recordKey} does one; a batch of events processed in one
+     * transaction uses this. The default records one by one; stores override it with one round
+     * trip.
+     *
+     * @return the distinct keys this transaction recorded (the new events); the others are
+     *     duplicates
+     */
+    default Set<String> recordKeys(Collection<String> keys) {
+      Set<String> recorded = new LinkedHashSet<>();
+      for (String key : new TreeSet<>(keys)) {
+        if (recordKey(key)) {
+          recorded.add(key);
+        }
+      }
+      return recorded;
+    }
+
+    /**
+     * Locks and reads many entities, as {@link #lockPosition} does one, in sorted order so that two
+     * transactions locking overlapping sets wait for each other instead of deadlocking. The default
+     * locks one by one; stores override it with fewer round trips.
+     *
+     * @return the last applied position of every entity asked for (empty when none)
+     */
+    default Map<String, OptionalLong> lockPositions(Collection<String> entities) {
+      Map<String, OptionalLong> positions = new LinkedHashMap<>();
+      for (String entity : new TreeSet<>(entities)) {
+        positions.put(entity, lockPosition(entity));
+      }
+      return positions;
+    }
+
+    /**
+     * Stores many entities' new positions, as {@link #setPosition} does one (the caller checked
+     * that each is newer). The default sets one by one, in sorted order; stores override it with
+     * one round trip.
+     */
+    default void setPositions(Map<String, Long> positions) {
+      for (Map.Entry<String, Long> e : new TreeMap<>(positions).entrySet()) {
+        setPosition(e.getKey(), e.getValue());
+      }
+    }
 
     /** The transaction's connection, for the handler's own writes. Do not commit or close it. */
     Connection connection();

@@ -1,5 +1,6 @@
 /**
  * Idempotency: the {@link dev.eventcontracts.dedup.DedupStore} extension point with its claim,
- * in-progress, completed and released states, and the in-memory store.
+ * in-progress, completed and released states, the in-memory store, the transactional store's
+ * interface, and the {@link dev.eventcontracts.dedup.NearCache} put in front of shared stores.
  */
 package dev.eventcontracts.dedup;

@@ -45,6 +45,16 @@ public final class MetricNames {
   public static final String STORE_BREAKER_NOT_PERMITTED =
       "eventcontracts.store.breaker.not.permitted";
 
+  /**
+   * Function counter of near-cache lookups ({@code dev.eventcontracts.dedup.NearCache}); tags
+   * {@link #TAG_CACHE}, {@link #TAG_RESULT} ({@code hit}: answered without a store round trip,
+   * {@code miss}: asked the store). The hit rate is hits over hits plus misses.
+   */
+  public static final String NEAR_CACHE_LOOKUPS = "eventcontracts.nearcache.lookups";
+
+  /** Near-cache tag: {@code dedup} (completed keys) or {@code ordering} (entity positions). */
+  public static final String TAG_CACHE = "cache";
+
   /** Counter of replayed messages; tags {@link #TAG_EVENT}, {@link #TAG_POLICY}. */
   public static final String REPLAYS = "eventcontracts.replays";
 

@@ -2,8 +2,10 @@ package dev.eventcontracts.ordering;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Remembers the last applied position (entity version, or timestamp in epoch milliseconds) of each
@@ -38,6 +40,35 @@ public interface EntityVersionStore extends AutoCloseable {
    * @return true when the position advanced; false when the stored one is equal or newer
    */
   boolean advance(String entity, long position);
+
+  /**
+   * Advances many entities in one round trip, each one a compare-and-set as in {@link #advance};
+   * transports that deliver batches use this at the end of a batch. The default advances one by
+   * one; shared stores override it. Afterwards every entity's stored position is at least the one
+   * given, whether or not this call moved it.
+   *
+   * @param positions the position to advance each entity to
+   * @return the entities whose position this call moved
+   */
+  default Set<String> advanceAll(Map<String, Long> positions) {
+    Set<String> advanced = new LinkedHashSet<>();
+    for (Map.Entry<String, Long> e : positions.entrySet()) {
+      if (advance(e.getKey(), e.getValue())) {
+        advanced.add(e.getKey());
+      }
+    }
+    return advanced;
+  }
+
+  /**
+   * A position the entity is known to have reached, answered without a round trip (from a near
+   * cache), or empty when none is known. The stored position is never below it, so an event at or
+   * below it is stale; an event above it must still be checked against {@link #current}. The
+   * default knows nothing.
+   */
+  default OptionalLong knownPosition(String entity) {
+    return OptionalLong.empty();
+  }
 
   /** Releases resources; the default does nothing. */
   @Override

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.eventcontracts.contract.ContractRegistry;
 import dev.eventcontracts.contract.UnknownEventAction;
 import dev.eventcontracts.dedup.DedupStore;
+import dev.eventcontracts.dedup.NearCache;
 import dev.eventcontracts.dedup.TransactionalStore;
 import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.envelope.InboundMessage;
@@ -53,6 +54,9 @@ public final class EventPipeline {
   /** Default delay before retrying an event that another consumer is handling. */
   public static final Duration DEFAULT_IN_PROGRESS_DELAY = Duration.ofSeconds(1);
 
+  /** Default number of consecutive messages of a batch processed in one transaction. */
+  public static final int DEFAULT_TRANSACTION_BATCH_SIZE = 100;
+
   /** Default delay before retrying a message whose dead letter could not be stored. */
   public static final Duration DEFAULT_SINK_RETRY_DELAY = Duration.ofSeconds(5);
 
@@ -91,7 +95,8 @@ public final class EventPipeline {
             metrics,
             results,
             handlers,
-            deadLettering);
+            deadLettering,
+            b.transactionBatchSize);
   }
 
   /**
@@ -135,7 +140,9 @@ public final class EventPipeline {
    */
   public ProcessingResult process(InboundMessage message, int deliveryAttempt) {
     PreparedMessage p = preparation.prepare(message, deliveryAttempt);
-    return p.rejection != null ? deadLettering.reject(p) : stores.execute(p, null, null, null);
+    return p.rejection != null
+        ? deadLettering.reject(p)
+        : stores.execute(p, null, null, null, null);
   }
 
   /**
@@ -165,6 +172,9 @@ public final class EventPipeline {
     List<PreparedMessage> prepared = new ArrayList<>(messages.size());
     for (InboundMessage message : messages) {
       prepared.add(preparation.prepare(message, 1));
+    }
+    if (stores.transactional()) {
+      return stores.processInTransactions(prepared, stopRequested);
     }
     StoreProtocol.Batch batch = stores.open(prepared);
     if (batch.failure != null) {
@@ -213,6 +223,8 @@ public final class EventPipeline {
     private boolean logPayloads;
     private StoreResilience storeResilience;
     private ObjectMapper payloadMapper = defaultPayloadMapper();
+    private int transactionBatchSize = DEFAULT_TRANSACTION_BATCH_SIZE;
+    private NearCache nearCache;
 
     private Builder(ContractRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
@@ -342,6 +354,34 @@ public final class EventPipeline {
       return this;
     }
 
+    /**
+     * Sets how many consecutive messages of a batch ({@link EventPipeline#processBatch}) share one
+     * transaction in transactional mode; {@link #DEFAULT_TRANSACTION_BATCH_SIZE} by default, 1 for
+     * a transaction per message. Larger batches cost fewer round trips per message and hold their
+     * entities' row locks longer.
+     *
+     * @throws IllegalArgumentException when {@code size} is not between 1 and 1,000
+     */
+    public Builder transactionBatchSize(int size) {
+      if (size < 1 || size > 1_000) {
+        throw new IllegalArgumentException("transaction batch size must be between 1 and 1000");
+      }
+      this.transactionBatchSize = size;
+      return this;
+    }
+
+    /**
+     * Puts a near cache (Caffeine) in front of the dedup and entity version stores given to this
+     * builder: a duplicate of a key this instance completed, or an event at or below a position the
+     * entity is known to have reached, is answered without a round trip. Completed keys are cached
+     * for at most the {@link #retention}. Not for the in-memory defaults (nothing to save) nor with
+     * a transactional store (refused by {@link #build()}). None by default.
+     */
+    public Builder nearCache(NearCache cache) {
+      this.nearCache = Objects.requireNonNull(cache, "cache");
+      return this;
+    }
+
     private static Duration positive(Duration d, String what) {
       if (d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException(what + " must be positive");
@@ -379,6 +419,20 @@ public final class EventPipeline {
       }
       if (transactionalStore != null) {
         transactionalStore = resilience.transactionalStore(transactionalStore);
+        if (nearCache != null) {
+          throw new IllegalStateException(
+              "a near cache sits in front of the dedup and entity version stores; a transactional"
+                  + " store records keys in the handler's own transaction");
+        }
+      }
+      if (nearCache != null) {
+        // outside the breakers: a cached answer needs no store, up or down
+        if (dedupStore != null) {
+          dedupStore = nearCache.dedupStore(dedupStore, meterRegistry);
+        }
+        if (versionStore != null) {
+          versionStore = nearCache.entityVersionStore(versionStore, meterRegistry);
+        }
       }
       if (transactionalStore == null) {
         if (dedupStore == null) {

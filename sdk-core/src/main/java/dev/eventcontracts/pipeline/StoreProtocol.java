@@ -1,5 +1,7 @@
 package dev.eventcontracts.pipeline;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.eventcontracts.dedup.ClaimState;
 import dev.eventcontracts.dedup.DedupStore;
 import dev.eventcontracts.dedup.TransactionalStore;
@@ -18,7 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +52,7 @@ final class StoreProtocol {
   private final HandlerInvocation handlers;
   private final DeadLettering deadLettering;
   private final UnfinishedBookkeeping unfinished;
+  private final int transactionBatchSize;
 
   /**
    * Keys this pipeline may still hold a claim on although it ran no handler for them: a release
@@ -57,7 +61,7 @@ final class StoreProtocol {
    * redelivery would find its own claim IN_PROGRESS until the lease ends and stall the partition.
    * Releasing a claim this owner does not hold does nothing, so trying is always safe.
    */
-  private final Set<String> unreleased = ConcurrentHashMap.newKeySet();
+  private final Cache<String, Boolean> unreleased;
 
   StoreProtocol(
       DedupStore dedupStore,
@@ -70,7 +74,8 @@ final class StoreProtocol {
       PipelineMetrics metrics,
       Results results,
       HandlerInvocation handlers,
-      DeadLettering deadLettering) {
+      DeadLettering deadLettering,
+      int transactionBatchSize) {
     this.dedupStore = dedupStore;
     this.versionStore = versionStore;
     this.transactionalStore = transactionalStore;
@@ -82,7 +87,15 @@ final class StoreProtocol {
     this.results = results;
     this.handlers = handlers;
     this.deadLettering = deadLettering;
+    this.transactionBatchSize = transactionBatchSize;
     this.unfinished = new UnfinishedBookkeeping(UNFINISHED_CAPACITY, lease, results.clock());
+    // beyond the capacity or the lease, the lease frees the claims
+    this.unreleased =
+        Caffeine.newBuilder()
+            .maximumSize(UNFINISHED_CAPACITY)
+            .expireAfterWrite(lease)
+            .executor(Runnable::run)
+            .build();
   }
 
   /** The most events whose bookkeeping is remembered as unfinished. */
@@ -90,10 +103,7 @@ final class StoreProtocol {
 
   private void maybeUnreleased(Collection<String> keys) {
     for (String key : keys) {
-      if (unreleased.size() >= UNFINISHED_CAPACITY) {
-        return; // beyond this, the lease frees the claims
-      }
-      unreleased.add(key);
+      unreleased.put(key, Boolean.TRUE);
     }
   }
 
@@ -102,14 +112,14 @@ final class StoreProtocol {
    * again.
    */
   private void releaseLeftovers(Collection<String> keys) {
-    if (unreleased.isEmpty()) {
+    if (unreleased.estimatedSize() == 0) {
       return;
     }
     for (String key : keys) {
-      if (unreleased.contains(key) && unfinished.get(key) == null) {
+      if (unreleased.getIfPresent(key) != null && unfinished.get(key) == null) {
         try {
           dedupStore.release(key, owner);
-          unreleased.remove(key);
+          unreleased.invalidate(key);
         } catch (RuntimeException e) {
           LOG.debug("dedup store still failing to release a key", e);
         }
@@ -128,6 +138,10 @@ final class StoreProtocol {
     final Map<String, OptionalLong> positions;
     final Set<String> used;
     final Set<String> completions;
+
+    /** Positions to advance at the end of the batch, before its keys are completed. */
+    final Map<String, Long> advances;
+
     ProcessingResult failure;
 
     Batch(int size) {
@@ -136,6 +150,7 @@ final class StoreProtocol {
       positions = new HashMap<>(capacity);
       used = new HashSet<>(capacity);
       completions = new LinkedHashSet<>(capacity);
+      advances = new HashMap<>(capacity);
     }
   }
 
@@ -153,7 +168,7 @@ final class StoreProtocol {
     for (PreparedMessage p : prepared) {
       if (p.rejection == null && p.claimsKey() && unfinished.get(p.key) == null) {
         keys.add(p.key);
-        if (p.entity != null) {
+        if (p.entity != null && !knownStale(p)) {
           entities.add(p.entity);
         }
       }
@@ -193,6 +208,15 @@ final class StoreProtocol {
     return batch;
   }
 
+  /** Whether a near cache knows the entity reached the event's position already. */
+  private boolean knownStale(PreparedMessage p) {
+    if (p.replay && p.binding.replayPolicy() == ReplayPolicy.REPROCESS) {
+      return false;
+    }
+    OptionalLong known = versionStore.knownPosition(p.entity);
+    return known.isPresent() && known.getAsLong() >= p.position;
+  }
+
   /** Runs one message of a batch, using the batch's claims and positions. */
   ProcessingResult execute(PreparedMessage p, Batch batch) {
     // a replay that takes no claim (SKIP, REPROCESS) must not consume the claim taken for a
@@ -203,7 +227,7 @@ final class StoreProtocol {
       // a later message of the batch with an already completed key is a duplicate without asking
       claimed = ClaimState.COMPLETED;
     }
-    return execute(p, claimed, batch.positions, batch.completions);
+    return execute(p, claimed, batch.positions, batch.completions, batch.advances);
   }
 
   /** Releases the claims taken for the messages from {@code from} on, which were not run. */
@@ -227,6 +251,12 @@ final class StoreProtocol {
    */
   List<ProcessingResult> close(
       Batch batch, List<PreparedMessage> prepared, List<ProcessingResult> results) {
+    if (!batch.advances.isEmpty()) {
+      List<ProcessingResult> cut = advanceAll(batch, prepared, results);
+      if (cut != null) {
+        return cut;
+      }
+    }
     Set<String> keys = batch.completions;
     if (keys.isEmpty()) {
       return results;
@@ -259,6 +289,258 @@ final class StoreProtocol {
     }
   }
 
+  /**
+   * Advances the batch's entities in one round trip, before any of its keys is completed (the
+   * position is the durable record that an ordered event was applied). When that fails nothing is
+   * completed: every handled message is remembered as unfinished and the results are cut before the
+   * first message with bookkeeping left, which is retried; the redelivery advances and completes
+   * without running a handler.
+   *
+   * @return the cut results, or null when the positions advanced
+   */
+  private List<ProcessingResult> advanceAll(
+      Batch batch, List<PreparedMessage> prepared, List<ProcessingResult> results) {
+    long start = System.nanoTime();
+    try {
+      versionStore.advanceAll(batch.advances);
+      return null;
+    } catch (RuntimeException e) {
+      LOG.debug("entity version store failed to advance {} entities", batch.advances.size(), e);
+      Set<String> remembered = new HashSet<>();
+      int first = -1;
+      for (int i = 0; i < results.size(); i++) {
+        ProcessingResult r = results.get(i);
+        PreparedMessage p = prepared.get(i);
+        String key = r.idempotencyKey();
+        boolean completes = key != null && batch.completions.contains(key) && r.acknowledged();
+        boolean advances = r.outcome() == Outcome.PROCESSED && p.entity != null && r.acknowledged();
+        if (!completes && !advances) {
+          continue;
+        }
+        if (first < 0) {
+          first = i;
+        }
+        if (completes && remembered.add(key)) {
+          boolean ordered = r.outcome() == Outcome.PROCESSED && p.entity != null;
+          unfinished.remember(key, r.outcome(), p.entity, p.position, !ordered);
+        }
+      }
+      if (first < 0) {
+        return results;
+      }
+      List<ProcessingResult> cut = new ArrayList<>(results.subList(0, first));
+      cut.add(storeFailure(prepared.get(first), "advanceAll", e));
+      return cut;
+    } finally {
+      metrics.store("ordering", "advanceAll", System.nanoTime() - start);
+    }
+  }
+
+  // ---------------------------------------------------------------- transactional batches
+
+  /** Whether the protocol runs in transactions ({@link #processInTransactions} for batches). */
+  boolean transactional() {
+    return transactionalStore != null;
+  }
+
+  /**
+   * Runs a batch in transactions of up to {@code transactionBatchSize} consecutive accepted
+   * messages each: record the keys, lock and read the positions, run the handlers on the
+   * transaction's connection, set the positions, commit. Rejected messages are dead-lettered
+   * between transactions, in order. When a handler fails, its transaction is rolled back, the
+   * messages before it run again in a transaction of their own, and the failing one runs alone, so
+   * it decides its own outcome and costs the others nothing; rolling back and splitting costs less
+   * than a savepoint per message as long as handlers rarely fail (docs/performance.md).
+   *
+   * @return one result per processed message, in order; shorter after a retry or a stop
+   */
+  List<ProcessingResult> processInTransactions(
+      List<PreparedMessage> prepared, BooleanSupplier stopRequested) {
+    List<ProcessingResult> out = new ArrayList<>(prepared.size());
+    int i = 0;
+    int aloneAt = -1; // the message whose handler failed in a chunk: it runs alone
+    while (i < prepared.size()) {
+      if (i > 0 && stopRequested.getAsBoolean()) {
+        break;
+      }
+      PreparedMessage p = prepared.get(i);
+      if (p.rejection != null) {
+        ProcessingResult r = deadLettering.reject(p);
+        out.add(r);
+        if (r.disposition() == Disposition.RETRY) {
+          break;
+        }
+        i++;
+        continue;
+      }
+      int end = i;
+      int max = Math.min(prepared.size(), i + transactionBatchSize);
+      if (aloneAt == i) {
+        max = i + 1;
+      } else if (aloneAt > i) {
+        max = Math.min(max, aloneAt);
+      }
+      while (end < max && prepared.get(end).rejection == null) {
+        end++;
+      }
+      if (end - i == 1) {
+        ProcessingResult r = execute(p, null, null, null, null);
+        out.add(r);
+        if (r.disposition() == Disposition.RETRY) {
+          break;
+        }
+        i++;
+        continue;
+      }
+      List<PreparedMessage> chunk = prepared.subList(i, end);
+      ChunkAttempt attempt = runChunk(chunk);
+      if (attempt.outcomes != null) {
+        for (int k = 0; k < chunk.size(); k++) {
+          PreparedMessage m = chunk.get(k);
+          if (m.replay) {
+            metrics.replay(m.envelope().eventName(), m.binding.replayPolicy().name());
+          }
+          out.add(results.finish(m, attempt.outcomes.get(k)));
+        }
+        i = end;
+      } else if (attempt.failure != null) {
+        out.add(attempt.failure); // a store failure: the chunk is retried from its first message
+        break;
+      } else if (attempt.handlerFailedAt >= 0) {
+        // rolled back: those before the failing one commit first, then it runs alone
+        aloneAt = i + attempt.handlerFailedAt;
+      } else {
+        // a store refused a key: one transaction per message, so only that event is refused
+        for (int k = i; k < end; k++) {
+          ProcessingResult r = execute(prepared.get(k), null, null, null, null);
+          out.add(r);
+          if (r.disposition() == Disposition.RETRY) {
+            return out;
+          }
+        }
+        i = end;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * What one transaction over a chunk gave: the outcomes when it committed, else the index of the
+   * message whose handler failed (the transaction rolled back), -1 when a store refused a key, or a
+   * store failure.
+   */
+  private record ChunkAttempt(
+      List<Outcome> outcomes, int handlerFailedAt, ProcessingResult failure) {}
+
+  /** A handler failure inside a chunk's transaction, with the message's index. */
+  private static final class ChunkHandlerFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+    final int index;
+
+    ChunkHandlerFailure(int index, Throwable cause) {
+      super(cause);
+      this.index = index;
+    }
+  }
+
+  private ChunkAttempt runChunk(List<PreparedMessage> chunk) {
+    if (chunk.stream().allMatch(p -> p.replay && p.binding.replayPolicy() == ReplayPolicy.SKIP)) {
+      return new ChunkAttempt(
+          java.util.Collections.nCopies(chunk.size(), Outcome.DUPLICATE), -1, null);
+    }
+    Set<String> keys = new LinkedHashSet<>();
+    Set<String> entities = new LinkedHashSet<>();
+    for (PreparedMessage p : chunk) {
+      ReplayPolicy policy = p.binding.replayPolicy();
+      if (p.replay && policy == ReplayPolicy.SKIP) {
+        continue;
+      }
+      if (!(p.replay && policy == ReplayPolicy.REPROCESS)) {
+        keys.add(p.key);
+      }
+      if (p.entity != null) {
+        entities.add(p.entity);
+      }
+    }
+    long start = System.nanoTime();
+    try {
+      List<Outcome> outcomes =
+          transactionalStore.inTransaction(
+              tx -> {
+                Set<String> recorded =
+                    keys.isEmpty() ? new HashSet<>() : new HashSet<>(tx.recordKeys(keys));
+                Map<String, OptionalLong> current =
+                    entities.isEmpty()
+                        ? new HashMap<>()
+                        : new HashMap<>(tx.lockPositions(entities));
+                Map<String, Long> moved = new TreeMap<>();
+                List<Outcome> decided = new ArrayList<>(chunk.size());
+                for (int k = 0; k < chunk.size(); k++) {
+                  decided.add(runInChunk(chunk.get(k), k, tx, recorded, current, moved));
+                }
+                if (!moved.isEmpty()) {
+                  tx.setPositions(moved);
+                }
+                return decided;
+              });
+      return new ChunkAttempt(outcomes, -1, null);
+    } catch (ChunkHandlerFailure e) {
+      return new ChunkAttempt(null, e.index, null);
+    } catch (UnstorableKeyException e) {
+      return new ChunkAttempt(null, -1, null);
+    } catch (Exception e) {
+      LOG.debug("transactional store failed for a batch of {}; retried", chunk.size(), e);
+      return new ChunkAttempt(null, -1, storeFailure(chunk.get(0), "transaction", e));
+    } finally {
+      metrics.store("transaction", "processBatch", System.nanoTime() - start);
+    }
+  }
+
+  /** One message inside a chunk's transaction: the same decisions as a transaction of its own. */
+  private Outcome runInChunk(
+      PreparedMessage p,
+      int index,
+      TransactionalStore.Transaction tx,
+      Set<String> recorded,
+      Map<String, OptionalLong> current,
+      Map<String, Long> moved)
+      throws ChunkHandlerFailure {
+    ReplayPolicy policy = p.binding.replayPolicy();
+    if (p.replay && policy == ReplayPolicy.SKIP) {
+      return Outcome.DUPLICATE;
+    }
+    boolean reprocess = p.replay && policy == ReplayPolicy.REPROCESS;
+    // a key is new once: a second message with it in the chunk is a duplicate
+    if (!reprocess && !recorded.remove(p.key)) {
+      return Outcome.DUPLICATE;
+    }
+    OptionalLong position =
+        p.entity == null
+            ? OptionalLong.empty()
+            : current.getOrDefault(p.entity, OptionalLong.empty());
+    if (p.entity != null
+        && !reprocess
+        && position.isPresent()
+        && position.getAsLong() >= p.position) {
+      return Outcome.STALE;
+    }
+    String[] callerMdc = HandlerInvocation.putMdc(p.envelope());
+    Throwable failure;
+    try {
+      failure = handlers.run(p, tx.connection());
+    } finally {
+      HandlerInvocation.restoreMdc(callerMdc);
+    }
+    if (failure != null) {
+      throw new ChunkHandlerFailure(index, failure);
+    }
+    if (p.entity != null && (position.isEmpty() || position.getAsLong() < p.position)) {
+      current.put(p.entity, OptionalLong.of(p.position));
+      moved.put(p.entity, p.position);
+    }
+    return Outcome.PROCESSED;
+  }
+
   // ---------------------------------------------------------------- one message
 
   /**
@@ -268,12 +550,15 @@ final class StoreProtocol {
    * @param positions the batch's entity positions, or {@code null} outside a batch
    * @param completions where to collect keys to complete at the end of the batch, or {@code null}
    *     to complete at once
+   * @param advances where to collect positions to advance at the end of the batch, or {@code null}
+   *     to advance at once
    */
   ProcessingResult execute(
       PreparedMessage p,
       ClaimState preclaimed,
       Map<String, OptionalLong> positions,
-      Set<String> completions) {
+      Set<String> completions,
+      Map<String, Long> advances) {
     Envelope envelope = p.envelope();
     ReplayPolicy policy = p.binding.replayPolicy();
     if (p.replay) {
@@ -288,7 +573,7 @@ final class StoreProtocol {
       if (transactionalStore != null) {
         return executeInTransaction(p, reprocess);
       }
-      return executeWithStores(p, reprocess, preclaimed, positions, completions);
+      return executeWithStores(p, reprocess, preclaimed, positions, completions, advances);
     } finally {
       HandlerInvocation.restoreMdc(callerMdc);
     }
@@ -299,7 +584,8 @@ final class StoreProtocol {
       boolean reprocess,
       ClaimState preclaimed,
       Map<String, OptionalLong> positions,
-      Set<String> completions) {
+      Set<String> completions,
+      Map<String, Long> advances) {
     UnfinishedBookkeeping.Pending pending = reprocess ? null : unfinished.get(p.key);
     if (pending != null) {
       return finishBookkeeping(p, pending, positions);
@@ -332,10 +618,16 @@ final class StoreProtocol {
       OptionalLong current;
       long start = System.nanoTime();
       try {
-        current =
-            positions != null && positions.containsKey(p.entity)
-                ? positions.get(p.entity)
-                : versionStore.current(p.entity);
+        if (positions != null && positions.containsKey(p.entity)) {
+          current = positions.get(p.entity);
+        } else {
+          OptionalLong known = versionStore.knownPosition(p.entity);
+          // a position the entity is known to have reached makes the event stale without a read
+          current =
+              known.isPresent() && known.getAsLong() >= p.position
+                  ? known
+                  : versionStore.current(p.entity);
+        }
       } catch (UnstorableKeyException e) {
         release(p.key);
         return deadLettering.rejectUnstorable(p, e);
@@ -346,11 +638,34 @@ final class StoreProtocol {
       } finally {
         metrics.store("ordering", "current", System.nanoTime() - start);
       }
+      Long pendingAdvance = advances == null ? null : advances.get(p.entity);
+      if (pendingAdvance != null && (current.isEmpty() || current.getAsLong() < pendingAdvance)) {
+        // an earlier message of this batch applied a newer position, not yet written
+        current = OptionalLong.of(pendingAdvance);
+      }
       if (current.isPresent() && current.getAsLong() >= p.position) {
         if (!complete(p, Outcome.STALE, completions)) {
           return storeFailure(p, "complete", null);
         }
         return results.finish(p, Outcome.STALE);
+      }
+    }
+    if (p.entity != null && advances != null && advances.containsKey(p.entity)) {
+      // an earlier event of this entity in the batch was applied and its position is not yet
+      // written: write it first, so a crash after this handler cannot let the redelivery apply
+      // the earlier event again after this one (the per-message guarantee, kept)
+      long start = System.nanoTime();
+      try {
+        versionStore.advanceAll(advances);
+        advances.clear();
+      } catch (RuntimeException e) {
+        LOG.debug("entity version store failed before the handler of {} ran", p.eventId(), e);
+        if (!reprocess) {
+          release(p.key);
+        }
+        return storeFailure(p, "advanceAll", e);
+      } finally {
+        metrics.store("ordering", "advanceAll", System.nanoTime() - start);
       }
     }
     Throwable failure = handlers.run(p, null);
@@ -360,7 +675,14 @@ final class StoreProtocol {
       }
       return handlers.failed(p, failure);
     }
-    if (p.entity != null) {
+    if (p.entity != null && advances != null) {
+      // written at the end of the batch, in one round trip, before its keys are completed
+      advances.merge(p.entity, p.position, Math::max);
+      OptionalLong known = positions.get(p.entity);
+      if (known != null && (known.isEmpty() || known.getAsLong() < p.position)) {
+        positions.put(p.entity, OptionalLong.of(p.position));
+      }
+    } else if (p.entity != null) {
       long start = System.nanoTime();
       try {
         boolean advanced = versionStore.advance(p.entity, p.position);

@@ -1,9 +1,10 @@
 package dev.eventcontracts.pipeline;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Events whose outcome this pipeline already decided (the handler ran, or the event was found
@@ -13,53 +14,40 @@ import java.util.Map;
  * the handler and the bookkeeping would hold the key claimed until the lease ends, stalling the
  * partition, and then run the handler a second time.
  *
- * <p>Bounded (oldest dropped first) and forgotten after the lease: by then the claim has expired,
- * another consumer may have taken the key over, and the documented window applies.
+ * <p>Bounded (a Caffeine cache, least valuable dropped first) and forgotten after the lease: by
+ * then the claim has expired, another consumer may have taken the key over, and the documented
+ * window applies.
  */
 final class UnfinishedBookkeeping {
   /** What is left to do for one key. */
-  record Pending(Outcome outcome, String entity, Long position, boolean advanced, long atMillis) {}
+  record Pending(Outcome outcome, String entity, Long position, boolean advanced) {}
 
-  private final int capacity;
-  private final Duration lease;
-  private final Clock clock;
-  private final LinkedHashMap<String, Pending> pending;
+  private final Cache<String, Pending> pending;
 
   UnfinishedBookkeeping(int capacity, Duration lease, Clock clock) {
-    this.capacity = capacity;
-    this.lease = lease;
-    this.clock = clock;
     this.pending =
-        new LinkedHashMap<>(16, 0.75f, false) {
-          private static final long serialVersionUID = 1L;
-
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, Pending> eldest) {
-            return size() > UnfinishedBookkeeping.this.capacity;
-          }
-        };
+        Caffeine.newBuilder()
+            .maximumSize(capacity)
+            .expireAfterWrite(lease)
+            .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+            .executor(Runnable::run)
+            .build();
   }
 
   /** Remembers that {@code key} needs its bookkeeping finished. */
-  synchronized void remember(
-      String key, Outcome outcome, String entity, Long position, boolean advanced) {
-    pending.put(key, new Pending(outcome, entity, position, advanced, clock.millis()));
+  void remember(String key, Outcome outcome, String entity, Long position, boolean advanced) {
+    pending.put(key, new Pending(outcome, entity, position, advanced));
   }
 
-  /** What is left for {@code key}, or {@code null}; an entry older than the lease is dropped. */
-  synchronized Pending get(String key) {
-    if (key == null || pending.isEmpty()) {
+  /** What is left for {@code key}, or {@code null}; an entry older than the lease is gone. */
+  Pending get(String key) {
+    if (key == null || pending.estimatedSize() == 0) {
       return null;
     }
-    Pending p = pending.get(key);
-    if (p != null && clock.millis() - p.atMillis() > lease.toMillis()) {
-      pending.remove(key);
-      return null;
-    }
-    return p;
+    return pending.getIfPresent(key);
   }
 
-  synchronized void forget(String key) {
-    pending.remove(key);
+  void forget(String key) {
+    pending.invalidate(key);
   }
 }

@@ -4,6 +4,7 @@ import dev.eventcontracts.ordering.EntityVersionStore;
 import java.util.Collection;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /** An entity-version store behind a circuit breaker; {@code advance} is a follow-up call. */
 final class ResilientEntityVersionStore implements EntityVersionStore {
@@ -29,6 +30,12 @@ final class ResilientEntityVersionStore implements EntityVersionStore {
   public boolean advance(String entity, long position) {
     // the handler has run: a half-open breaker must not turn its success into a second run
     return guard.call("advance", true, () -> delegate.advance(entity, position));
+  }
+
+  @Override
+  public Set<String> advanceAll(Map<String, Long> positions) {
+    // like advance: the handlers have run
+    return guard.call("advanceAll", true, () -> delegate.advanceAll(positions));
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.eventcontracts.resilience;
 
 import dev.eventcontracts.dedup.TransactionalStore;
 import java.sql.Connection;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -135,6 +136,45 @@ final class ResilientTransactionalStore implements TransactionalStore {
         tx.setPosition(entity, position);
       } catch (RuntimeException e) {
         accounting.storeFailure("setPosition", e);
+        throw e;
+      } finally {
+        accounting.storeCall(begin);
+      }
+    }
+
+    @Override
+    public Set<String> recordKeys(Collection<String> keys) {
+      long begin = guard.now();
+      try {
+        return tx.recordKeys(keys);
+      } catch (RuntimeException e) {
+        accounting.storeFailure("recordKeys", e);
+        throw e;
+      } finally {
+        accounting.storeCall(begin);
+      }
+    }
+
+    @Override
+    public Map<String, OptionalLong> lockPositions(Collection<String> entities) {
+      long begin = guard.now();
+      try {
+        return tx.lockPositions(entities);
+      } catch (RuntimeException e) {
+        accounting.storeFailure("lockPositions", e);
+        throw e;
+      } finally {
+        accounting.storeCall(begin);
+      }
+    }
+
+    @Override
+    public void setPositions(Map<String, Long> positions) {
+      long begin = guard.now();
+      try {
+        tx.setPositions(positions);
+      } catch (RuntimeException e) {
+        accounting.storeFailure("setPositions", e);
         throw e;
       } finally {
         accounting.storeCall(begin);

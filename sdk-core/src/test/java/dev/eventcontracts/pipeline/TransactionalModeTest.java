@@ -216,8 +216,31 @@ class TransactionalModeTest {
   }
 
   @Test
-  void batchRunsOneTransactionPerMessage() {
+  void batchRunsConsecutiveMessagesInOneTransaction() {
     EventPipeline pipeline = pipeline(ReplayPolicy.PROCESS);
+    ObjectNode v1 = profile("cand_1", 1);
+
+    List<ProcessingResult> results =
+        pipeline.processBatch(
+            List.of(msg(v1), msg(v1), msg(profile("cand_2", 1)), msg(profile("cand_1", 2))));
+
+    assertThat(results)
+        .extracting(ProcessingResult::outcome)
+        .containsExactly(
+            Outcome.PROCESSED, Outcome.DUPLICATE, Outcome.PROCESSED, Outcome.PROCESSED);
+    assertThat(store.commits).isEqualTo(1);
+    assertThat(store.writes).containsExactly("cand_1@1", "cand_2@1", "cand_1@2");
+    assertThat(store.positions).containsEntry("-/15:profile.updated/cand_1", 2L);
+  }
+
+  @Test
+  void batchWithATransactionBatchSizeOfOneRunsOneTransactionPerMessage() {
+    EventPipeline pipeline =
+        Fixtures.pipeline(sink, clock)
+            .transactionalStore(store)
+            .transactionBatchSize(1)
+            .handler(HandlerBinding.ofJson("profile.updated", store.handler(failing)))
+            .build();
     ObjectNode v1 = profile("cand_1", 1);
 
     List<ProcessingResult> results =
@@ -227,6 +250,18 @@ class TransactionalModeTest {
         .extracting(ProcessingResult::outcome)
         .containsExactly(Outcome.PROCESSED, Outcome.DUPLICATE, Outcome.PROCESSED);
     assertThat(store.commits).isEqualTo(3);
+  }
+
+  @Test
+  void aBatchOfSkippedReplaysOpensNoTransaction() {
+    EventPipeline pipeline = pipeline(ReplayPolicy.SKIP);
+
+    assertThat(
+            pipeline.processBatch(
+                List.of(replay(profile("cand_1", 3)), replay(profile("cand_2", 3)))))
+        .extracting(ProcessingResult::outcome)
+        .containsExactly(Outcome.DUPLICATE, Outcome.DUPLICATE);
+    assertThat(store.commits).isZero();
   }
 
   @Test

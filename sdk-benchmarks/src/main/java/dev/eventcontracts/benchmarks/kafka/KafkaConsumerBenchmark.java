@@ -8,26 +8,33 @@ import dev.eventcontracts.benchmarks.Registries;
 import dev.eventcontracts.contract.ContractRegistry;
 import dev.eventcontracts.contract.EventContract;
 import dev.eventcontracts.dedup.DedupStore;
+import dev.eventcontracts.dedup.NearCache;
 import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.dlq.InMemoryDeadLetterSink;
 import dev.eventcontracts.envelope.InboundMessage;
 import dev.eventcontracts.jdbc.JdbcDedupStore;
 import dev.eventcontracts.jdbc.JdbcDialect;
 import dev.eventcontracts.jdbc.JdbcEntityVersionStore;
+import dev.eventcontracts.jdbc.JdbcTransactionalStore;
 import dev.eventcontracts.kafka.KafkaEventConsumer;
 import dev.eventcontracts.ordering.EntityVersionStore;
 import dev.eventcontracts.pipeline.EventPipeline;
 import dev.eventcontracts.pipeline.HandlerBinding;
 import dev.eventcontracts.pipeline.Outcome;
 import dev.eventcontracts.pipeline.ProcessingResult;
+import dev.eventcontracts.redis.RedisDedupStore;
+import dev.eventcontracts.redis.RedisEntityVersionStore;
 import dev.eventcontracts.testing.server.PostgresServer;
+import dev.eventcontracts.testing.server.RedisServer;
 import dev.eventcontracts.validation.EventValidator;
 import dev.eventcontracts.validation.ValidationReport;
 import dev.eventcontracts.validation.ValidationStatus;
+import io.lettuce.core.RedisClient;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -106,6 +113,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class KafkaConsumerBenchmark {
   static final String TOPIC = "recruiting-bench";
+  static final String REPEATS_TOPIC = "recruiting-bench-repeats";
   static final int PARTITIONS = 3;
   static final String BARE_THREAD = "bench-bare-consumer";
   static final String SDK_THREAD_PREFIX = "event-contracts-kafka-";
@@ -121,6 +129,11 @@ public final class KafkaConsumerBenchmark {
     B2("b2", "KafkaEventConsumer, in-memory stores, concurrency 2"),
     C("c", "KafkaEventConsumer, JDBC stores on PostgreSQL"),
     C3("c3", "KafkaEventConsumer, JDBC stores on PostgreSQL, concurrency 3"),
+    T("t", "KafkaEventConsumer, transactional PostgreSQL, 100 events per transaction, a row each"),
+    T1("t1", "KafkaEventConsumer, transactional PostgreSQL, one transaction per event, a row each"),
+    R("r", "KafkaEventConsumer, Redis stores"),
+    N0("n0", "KafkaEventConsumer, JDBC stores, 10% duplicates + 5% stale, no near cache"),
+    N("n", "KafkaEventConsumer, JDBC stores, 10% duplicates + 5% stale, near cache"),
     /** Diagnostic: the bare loop with {@code EventValidator.validate} instead of readTree. */
     V("v", "bare KafkaConsumer + EventValidator.validate (diagnostic)"),
     /** Diagnostic: the pipeline with stores that do nothing, to separate their cost. */
@@ -141,7 +154,7 @@ public final class KafkaConsumerBenchmark {
         }
       }
       throw new IllegalArgumentException(
-          "unknown run '" + label + "': use a, b, b2, c, c3, v or b0");
+          "unknown run '" + label + "': use a, b, b2, c, c3, t, t1, r, n, n0, v or b0");
     }
   }
 
@@ -212,8 +225,11 @@ public final class KafkaConsumerBenchmark {
           selected.add(Variant.of(label));
         }
       }
-      if (selected.contains(Variant.C) || selected.contains(Variant.C3)) {
-        withPostgres = true;
+      for (Variant v :
+          List.of(Variant.C, Variant.C3, Variant.T, Variant.T1, Variant.N, Variant.N0)) {
+        if (selected.contains(v)) {
+          withPostgres = true;
+        }
       }
       if (pgMessages < 0) {
         pgMessages = Math.min(messages, 200_000);
@@ -243,7 +259,22 @@ public final class KafkaConsumerBenchmark {
     }
 
     int target(Variant v) {
-      return v == Variant.C || v == Variant.C3 ? pgMessages : messages;
+      return durable(v) ? pgMessages : messages;
+    }
+
+    static boolean durable(Variant v) {
+      return switch (v) {
+        case C, C3, T, T1, R, N, N0 -> true;
+        default -> false;
+      };
+    }
+
+    boolean withRedis() {
+      return runs.contains(Variant.R);
+    }
+
+    boolean withRepeats() {
+      return runs.contains(Variant.N) || runs.contains(Variant.N0);
     }
   }
 
@@ -306,17 +337,20 @@ public final class KafkaConsumerBenchmark {
   private final ContractRegistry registry;
   private final BrokerProcess broker;
   private final HikariDataSource dataSource;
+  private final RedisClient redisClient;
   private int groups;
 
   private KafkaConsumerBenchmark(
       Options options,
       ContractRegistry registry,
       BrokerProcess broker,
-      HikariDataSource dataSource) {
+      HikariDataSource dataSource,
+      RedisClient redisClient) {
     this.options = options;
     this.registry = registry;
     this.broker = broker;
     this.dataSource = dataSource;
+    this.redisClient = redisClient;
   }
 
   /** Runs the benchmark; see the class comment for the options. */
@@ -358,8 +392,24 @@ public final class KafkaConsumerBenchmark {
         (System.nanoTime() - t0) / NANOS);
     PostgresServer postgres = null;
     HikariDataSource dataSource = null;
+    RedisServer redis = null;
+    RedisClient redisClient = null;
     try {
       produce(broker.bootstrapServers(), options.messages());
+      if (options.withRepeats()) {
+        RepeatingMessages repeats = new RepeatingMessages();
+        produce(broker.bootstrapServers(), REPEATS_TOPIC, options.pgMessages(), repeats::next);
+      }
+      if (options.withRedis()) {
+        t0 = System.nanoTime();
+        redis = RedisServer.start();
+        redisClient = RedisClient.create(redis.uri());
+        System.out.printf(
+            Locale.ROOT,
+            "# Redis at %s, started in %.1f s%n",
+            redis.uri(),
+            (System.nanoTime() - t0) / NANOS);
+      }
       if (options.withPostgres()) {
         t0 = System.nanoTime();
         postgres = PostgresServer.start();
@@ -378,9 +428,15 @@ public final class KafkaConsumerBenchmark {
             postgresSettings(dataSource));
       }
       KafkaConsumerBenchmark benchmark =
-          new KafkaConsumerBenchmark(options, registry, broker, dataSource);
+          new KafkaConsumerBenchmark(options, registry, broker, dataSource, redisClient);
       benchmark.run();
     } finally {
+      if (redisClient != null) {
+        redisClient.shutdown();
+      }
+      if (redis != null) {
+        redis.close();
+      }
       if (dataSource != null) {
         dataSource.close();
       }
@@ -434,6 +490,9 @@ public final class KafkaConsumerBenchmark {
       case B2 -> runSdk(v, round, target, 2, DedupStore.inMemory(), EntityVersionStore.inMemory());
       case C -> runSdk(v, round, target, 1, jdbcDedup(round), jdbcVersions(round));
       case C3 -> runSdk(v, round, target, 3, jdbcDedup(round), jdbcVersions(round));
+      case T, T1 -> runTransactional(v, round, target);
+      case R -> runSdk(v, round, target, 1, redisDedup(round), redisVersions(round));
+      case N0, N -> runRepeats(v, round, target);
       case B0 -> runSdk(v, round, target, 1, NoopStores.dedup(), NoopStores.versions());
     };
   }
@@ -541,7 +600,7 @@ public final class KafkaConsumerBenchmark {
             : "valid=" + (consumed.get() - blackhole.get() / 1_000_000_000L));
   }
 
-  /** (b), (b2), (c): KafkaEventConsumer with the pipeline and a no-op handler. */
+  /** (b), (b2), (c), (r): KafkaEventConsumer with the pipeline and a no-op handler. */
   private Result runSdk(
       Variant v,
       int round,
@@ -550,18 +609,118 @@ public final class KafkaConsumerBenchmark {
       DedupStore dedup,
       EntityVersionStore versions)
       throws Exception {
+    return runSdk(
+        v,
+        round,
+        target,
+        concurrency,
+        TOPIC,
+        b -> b.dedupStore(dedup).entityVersionStore(versions),
+        (payload, context) -> {});
+  }
+
+  /**
+   * (t), (t1): the transactional store on PostgreSQL, fresh tables per round, and a handler that
+   * inserts one row per event on the transaction's connection.
+   */
+  private Result runTransactional(Variant v, int round, int target) throws Exception {
+    String keys = "kbench_processed_r" + round;
+    String positions = "kbench_txposition_r" + round;
+    String rows = "kbench_rows_r" + round;
+    dropTable(keys);
+    dropTable(positions);
+    dropTable(rows);
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute(
+          "CREATE TABLE " + rows + " (event_key VARCHAR(512) PRIMARY KEY, payload_bytes INT)");
+    }
+    JdbcTransactionalStore store =
+        JdbcTransactionalStore.builder(dataSource)
+            .dialect(JdbcDialect.POSTGRESQL)
+            .dedupTable(keys)
+            .positionTable(positions)
+            .build();
+    store.createSchema();
+    String insert = "INSERT INTO " + rows + " (event_key, payload_bytes) VALUES (?, ?)";
+    Result r =
+        runSdk(
+            v,
+            round,
+            target,
+            1,
+            TOPIC,
+            b ->
+                b.transactionalStore(store)
+                    .transactionBatchSize(
+                        v == Variant.T1 ? 1 : EventPipeline.DEFAULT_TRANSACTION_BATCH_SIZE),
+            (payload, context) -> {
+              try (PreparedStatement statement =
+                  context.connection().orElseThrow().prepareStatement(insert)) {
+                statement.setString(1, context.idempotencyKey());
+                statement.setInt(2, payload.size());
+                statement.executeUpdate();
+              }
+            });
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet count = statement.executeQuery("SELECT COUNT(*) FROM " + rows)) {
+      count.next();
+      if (count.getLong(1) < target) {
+        throw new IllegalStateException(
+            v.label + " wrote " + count.getLong(1) + " rows for " + target + " events");
+      }
+    }
+    return r;
+  }
+
+  /** (n0), (n): the JDBC stores on the stream with duplicates and stale events. */
+  private Result runRepeats(Variant v, int round, int target) throws Exception {
+    DedupStore dedup = jdbcDedup(round);
+    EntityVersionStore versions = jdbcVersions(round);
+    return runSdk(
+        v,
+        round,
+        target,
+        1,
+        REPEATS_TOPIC,
+        b -> {
+          b.dedupStore(dedup).entityVersionStore(versions);
+          if (v == Variant.N) {
+            b.nearCache(NearCache.builder().maximumKeys(200_000).maximumEntities(200_000).build());
+          }
+        },
+        (payload, context) -> {});
+  }
+
+  private RedisDedupStore redisDedup(int round) {
+    return RedisDedupStore.builder(redisClient).keyPrefix("kbench:r" + round + ":dedup:").build();
+  }
+
+  private RedisEntityVersionStore redisVersions(int round) {
+    return RedisEntityVersionStore.builder(redisClient)
+        .keyPrefix("kbench:r" + round + ":entity:")
+        .build();
+  }
+
+  private Result runSdk(
+      Variant v,
+      int round,
+      int target,
+      int concurrency,
+      String topic,
+      java.util.function.Consumer<EventPipeline.Builder> stores,
+      dev.eventcontracts.pipeline.EventHandler<com.fasterxml.jackson.databind.JsonNode> handler)
+      throws Exception {
     InMemoryDeadLetterSink deadLetters = DeadLetterSink.inMemory();
-    EventPipeline.Builder builder =
-        EventPipeline.builder(registry)
-            .dedupStore(dedup)
-            .entityVersionStore(versions)
-            .deadLetterSink(deadLetters);
+    EventPipeline.Builder builder = EventPipeline.builder(registry).deadLetterSink(deadLetters);
+    stores.accept(builder);
     Set<String> names = new LinkedHashSet<>();
     for (EventContract contract : registry.contracts()) {
       names.add(contract.name());
     }
     for (String name : names) {
-      builder.handler(HandlerBinding.ofJson(name, (payload, context) -> {}));
+      builder.handler(HandlerBinding.ofJson(name, handler));
     }
     EventPipeline pipeline = builder.build();
     AtomicLong finals = new AtomicLong();
@@ -572,7 +731,7 @@ public final class KafkaConsumerBenchmark {
     KafkaEventConsumer consumer =
         KafkaEventConsumer.builder(pipeline)
             .consumerProperties(consumerProperties(newGroup(v, round)))
-            .topics(TOPIC)
+            .topics(topic)
             .maxBatch(options.maxPoll())
             .concurrency(concurrency)
             .pollTimeout(POLL_TIMEOUT)
@@ -737,10 +896,20 @@ public final class KafkaConsumerBenchmark {
 
   /** Creates the topic and writes {@code count} messages to it, once. */
   private static void produce(String bootstrap, int count) throws Exception {
+    SeedMessages seed = new SeedMessages();
+    produce(bootstrap, TOPIC, count, seed::next);
+  }
+
+  private static void produce(
+      String bootstrap,
+      String topic,
+      int count,
+      java.util.function.Supplier<SeedMessages.Message> messages)
+      throws Exception {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       admin
-          .createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1)))
+          .createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)))
           .all()
           .get(60, TimeUnit.SECONDS);
     }
@@ -753,16 +922,15 @@ public final class KafkaConsumerBenchmark {
     p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
     AtomicReference<Exception> failure = new AtomicReference<>();
-    SeedMessages messages = new SeedMessages();
     long bytes = 0;
     long t0 = System.nanoTime();
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < count && failure.get() == null; i++) {
-        SeedMessages.Message m = messages.next();
+        SeedMessages.Message m = messages.get();
         bytes += m.value().length;
         producer.send(
-            new ProducerRecord<>(TOPIC, m.key(), m.value()),
+            new ProducerRecord<>(topic, m.key(), m.value()),
             (metadata, e) -> {
               if (e != null) {
                 failure.compareAndSet(null, e);
@@ -781,11 +949,11 @@ public final class KafkaConsumerBenchmark {
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       for (int i = 0; i < PARTITIONS; i++) {
-        latest.put(new TopicPartition(TOPIC, i), OffsetSpec.latest());
+        latest.put(new TopicPartition(topic, i), OffsetSpec.latest());
       }
       var offsets = admin.listOffsets(latest).all().get(60, TimeUnit.SECONDS);
       for (int i = 0; i < PARTITIONS; i++) {
-        long end = offsets.get(new TopicPartition(TOPIC, i)).offset();
+        long end = offsets.get(new TopicPartition(topic, i)).offset();
         ends.add(end);
         stored += end;
       }
@@ -797,7 +965,7 @@ public final class KafkaConsumerBenchmark {
         count,
         (double) bytes / count,
         100.0 - 100.0 / SeedMessages.OTHER_EVERY,
-        TOPIC,
+        topic,
         PARTITIONS,
         ends,
         seconds,
@@ -887,7 +1055,15 @@ public final class KafkaConsumerBenchmark {
       if (e.getKey() == Variant.A) {
         continue;
       }
-      ratioRow(e.getKey(), "msg/s (x)/(a)", bare, e.getValue(), Result::perSecond, false, "≥ 0.6");
+      double goal = goal(e.getKey());
+      ratioRow(
+          e.getKey(),
+          "msg/s (x)/(a)",
+          bare,
+          e.getValue(),
+          Result::perSecond,
+          false,
+          goal > 0 ? String.format(Locale.ROOT, "≥ %.2f", goal) : "");
       ratioRow(
           e.getKey(),
           "process CPU (a)/(x)",
@@ -905,6 +1081,16 @@ public final class KafkaConsumerBenchmark {
           true,
           "");
     }
+  }
+
+  /** The target for (x)/(a) in msg/s, or 0 for a run without one. */
+  private static double goal(Variant v) {
+    return switch (v) {
+      case B, B2 -> 0.6;
+      case C, R -> 0.3;
+      case T -> 0.25;
+      default -> 0;
+    };
   }
 
   private List<String> roundLabels() {
@@ -948,7 +1134,9 @@ public final class KafkaConsumerBenchmark {
         what,
         String.join(" | ", cells),
         median,
-        target.isEmpty() ? "" : (median >= 0.6 ? " (met)" : " (missed)"),
+        target.isEmpty()
+            ? ""
+            : (median >= Double.parseDouble(target.substring(2)) ? " (met)" : " (missed)"),
         target);
   }
 

@@ -8,6 +8,7 @@ import dev.eventcontracts.dedup.UnstorableKeyException;
 import dev.eventcontracts.ordering.EntityVersionStore;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -68,6 +69,45 @@ public abstract class EntityVersionStoreContract {
   @Test
   void anUnknownEntityHasNoPosition() {
     assertThat(store.current(entity("a"))).isEmpty();
+  }
+
+  @Test
+  void advanceAllMovesOnlyTheEntitiesWhosePositionIsNewerAndReportsThem() {
+    store.advance(entity("older"), 5);
+    store.advance(entity("equal"), 5);
+    store.advance(entity("newer"), 5);
+    Map<String, Long> positions = new LinkedHashMap<>();
+    positions.put(entity("older"), 9L);
+    positions.put(entity("equal"), 5L);
+    positions.put(entity("newer"), 2L);
+    positions.put(entity("new"), -EPOCH_MILLIS);
+
+    assertThat(store.advanceAll(positions))
+        .containsExactlyInAnyOrder(entity("older"), entity("new"));
+
+    assertThat(store.current(entity("older"))).hasValue(9);
+    assertThat(store.current(entity("equal"))).hasValue(5);
+    assertThat(store.current(entity("newer"))).hasValue(5);
+    assertThat(store.current(entity("new"))).hasValue(-EPOCH_MILLIS);
+    assertThat(store.advanceAll(Map.of())).isEmpty();
+  }
+
+  @Test
+  void advanceAllOfManyEntitiesMatchesAdvancingThemOneByOne() {
+    Map<String, Long> positions = new HashMap<>();
+    for (int i = 0; i < 2_500; i++) {
+      positions.put(entity("e" + i), (long) i);
+    }
+    store.advanceAll(positions);
+    for (int i = 0; i < 2_500; i += 2) {
+      positions.put(entity("e" + i), (long) i + 1);
+    }
+
+    assertThat(store.advanceAll(positions)).hasSize(1_250);
+    Map<String, OptionalLong> stored = store.currentAll(positions.keySet());
+    for (Map.Entry<String, Long> e : positions.entrySet()) {
+      assertThat(stored.get(e.getKey())).hasValue(e.getValue());
+    }
   }
 
   @Test

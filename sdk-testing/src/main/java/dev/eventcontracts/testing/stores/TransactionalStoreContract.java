@@ -3,17 +3,38 @@ package dev.eventcontracts.testing.stores;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventcontracts.contract.ContractRegistry;
+import dev.eventcontracts.contract.EventContract;
+import dev.eventcontracts.contract.Field;
+import dev.eventcontracts.contract.OrderingRule;
 import dev.eventcontracts.dedup.TransactionalStore;
 import dev.eventcontracts.dedup.UnstorableKeyException;
+import dev.eventcontracts.dlq.DeadLetterSink;
+import dev.eventcontracts.dlq.InMemoryDeadLetterSink;
+import dev.eventcontracts.envelope.InboundMessage;
+import dev.eventcontracts.envelope.Origin;
+import dev.eventcontracts.pipeline.Disposition;
+import dev.eventcontracts.pipeline.EventPipeline;
+import dev.eventcontracts.pipeline.HandlerBinding;
+import dev.eventcontracts.pipeline.Outcome;
+import dev.eventcontracts.pipeline.ProcessingResult;
+import io.github.resilience4j.retry.RetryConfig;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -414,6 +435,252 @@ public abstract class TransactionalStoreContract {
     } finally {
       letFirstFail.countDown();
       pool.shutdownNow();
+    }
+  }
+
+  // ---------------------------------------------------------------- batches
+
+  @Test
+  void recordKeysRecordsTheNewKeysOnceAndReportsTheOthersAsDuplicates() throws Exception {
+    assertThat(recordInOwnTransaction(name("old"))).isTrue();
+
+    Set<String> recorded =
+        store.inTransaction(
+            tx -> tx.recordKeys(List.of(name("b"), name("old"), name("a"), name("b"))));
+
+    assertThat(recorded).containsExactlyInAnyOrder(name("a"), name("b"));
+    assertThat(recordInOwnTransaction(name("a"))).isFalse();
+    assertThat(recordInOwnTransaction(name("b"))).isFalse();
+  }
+
+  @Test
+  void lockPositionsAndSetPositionsWorkOnKnownAndNewEntitiesAndCommitTogether() throws Exception {
+    store.inTransaction(
+        tx -> {
+          tx.lockPosition(name("known"));
+          tx.setPosition(name("known"), 7);
+          return null;
+        });
+
+    store.inTransaction(
+        tx -> {
+          Map<String, OptionalLong> locked =
+              tx.lockPositions(List.of(name("new"), name("known"), name("new")));
+          assertThat(locked)
+              .containsOnly(
+                  Map.entry(name("new"), OptionalLong.empty()),
+                  Map.entry(name("known"), OptionalLong.of(7)));
+          Map<String, Long> moved = new LinkedHashMap<>();
+          moved.put(name("new"), -2L);
+          moved.put(name("known"), 9L);
+          tx.setPositions(moved);
+          return null;
+        });
+
+    Map<String, OptionalLong> after =
+        store.inTransaction(tx -> tx.lockPositions(List.of(name("known"), name("new"))));
+    assertThat(after)
+        .containsOnly(
+            Map.entry(name("known"), OptionalLong.of(9)),
+            Map.entry(name("new"), OptionalLong.of(-2)));
+  }
+
+  @Test
+  void aRolledBackBatchLeavesNoKeyNoPositionAndNoWrite() throws Exception {
+    Exception failure = new Exception("handler failed");
+
+    assertThatThrownBy(
+            () ->
+                store.inTransaction(
+                    tx -> {
+                      tx.recordKeys(List.of(name("k1"), name("k2")));
+                      tx.lockPositions(List.of(name("e")));
+                      tx.setPositions(Map.of(name("e"), 3L));
+                      insertScratchRow(tx.connection(), name("row"));
+                      throw failure;
+                    }))
+        .isSameAs(failure);
+
+    store.inTransaction(
+        tx -> {
+          assertThat(countScratchRows(tx.connection(), name("row"))).isZero();
+          assertThat(tx.lockPositions(List.of(name("e")))).containsValue(OptionalLong.empty());
+          assertThat(tx.recordKeys(List.of(name("k1"), name("k2")))).hasSize(2);
+          return null;
+        });
+  }
+
+  @Test
+  void aPipelineBatchHandlesADuplicateTwoVersionsOfOneEntityAndAStaleEventInOneTransaction()
+      throws Exception {
+    InMemoryDeadLetterSink deadLetters = DeadLetterSink.inMemory();
+    EventPipeline pipeline = batchPipeline(deadLetters, 3, Set.of());
+    pipeline.processBatch(List.of(item("b", 5)));
+
+    InboundMessage firstOfA = item("a", 1);
+    List<ProcessingResult> results =
+        pipeline.processBatch(List.of(firstOfA, item("a", 2), firstOfA, item("b", 3)));
+
+    assertThat(results)
+        .extracting(ProcessingResult::outcome)
+        .containsExactly(Outcome.PROCESSED, Outcome.PROCESSED, Outcome.DUPLICATE, Outcome.STALE);
+    assertThat(results).allMatch(r -> r.disposition() == Disposition.ACKNOWLEDGE);
+    store.inTransaction(
+        tx -> {
+          assertThat(countAllScratchRows(tx.connection())).isEqualTo(3); // b5, a1, a2: once each
+          assertThat(tx.lockPosition(entity("a"))).hasValue(2);
+          assertThat(tx.lockPosition(entity("b"))).hasValue(5);
+          return null;
+        });
+    // the whole batch again: every event is now a duplicate, nothing is written twice
+    assertThat(pipeline.processBatch(List.of(firstOfA, item("a", 2))))
+        .extracting(ProcessingResult::outcome)
+        .containsExactly(Outcome.DUPLICATE, Outcome.DUPLICATE);
+    assertThat(deadLetters.deadLetters()).isEmpty();
+  }
+
+  @Test
+  void aHandlerFailingMidBatchCostsTheOthersNothingAndIsDeadLetteredAlone() throws Exception {
+    InMemoryDeadLetterSink deadLetters = DeadLetterSink.inMemory();
+    EventPipeline pipeline = batchPipeline(deadLetters, 1, Set.of("c"));
+
+    List<ProcessingResult> results =
+        pipeline.processBatch(
+            List.of(item("a", 1), item("b", 1), item("c", 1), item("d", 1), item("a", 2)));
+
+    assertThat(results)
+        .extracting(ProcessingResult::outcome)
+        .containsExactly(
+            Outcome.PROCESSED,
+            Outcome.PROCESSED,
+            Outcome.FAILED,
+            Outcome.PROCESSED,
+            Outcome.PROCESSED);
+    assertThat(results).allMatch(r -> r.disposition() == Disposition.ACKNOWLEDGE);
+    assertThat(deadLetters.deadLetters()).hasSize(1);
+    store.inTransaction(
+        tx -> {
+          // the failing handler wrote before it threw: rolled back; the others once each
+          assertThat(countAllScratchRows(tx.connection())).isEqualTo(4);
+          assertThat(countScratchRows(tx.connection(), name("c") + ":1")).isZero();
+          assertThat(tx.lockPosition(entity("a"))).hasValue(2);
+          assertThat(tx.lockPosition(entity("c"))).isEmpty();
+          return null;
+        });
+  }
+
+  @Test
+  void aHandlerFailingMidBatchWithAttemptsLeftStopsTheBatchThereAndTheRedeliveryAppliesItOnce()
+      throws Exception {
+    InMemoryDeadLetterSink deadLetters = DeadLetterSink.inMemory();
+    Set<String> failing = ConcurrentHashMap.newKeySet();
+    failing.add("c");
+    EventPipeline pipeline = batchPipeline(deadLetters, 3, failing);
+    List<InboundMessage> batch =
+        List.of(item("a", 1), item("b", 1), item("c", 1), item("d", 1), item("a", 2));
+
+    List<ProcessingResult> first = pipeline.processBatch(batch);
+
+    assertThat(first)
+        .extracting(ProcessingResult::outcome)
+        .containsExactly(Outcome.PROCESSED, Outcome.PROCESSED, Outcome.FAILED);
+    assertThat(first.get(2).disposition()).isEqualTo(Disposition.RETRY);
+    store.inTransaction(
+        tx -> {
+          assertThat(countAllScratchRows(tx.connection())).isEqualTo(2);
+          assertThat(tx.lockPosition(entity("d"))).isEmpty();
+          return null;
+        });
+
+    failing.clear();
+    List<ProcessingResult> redelivered = pipeline.processBatch(batch);
+
+    assertThat(redelivered)
+        .extracting(ProcessingResult::outcome)
+        .containsExactly(
+            Outcome.DUPLICATE,
+            Outcome.DUPLICATE,
+            Outcome.PROCESSED,
+            Outcome.PROCESSED,
+            Outcome.PROCESSED);
+    store.inTransaction(
+        tx -> {
+          assertThat(countAllScratchRows(tx.connection())).isEqualTo(5);
+          assertThat(tx.lockPosition(entity("a"))).hasValue(2);
+          return null;
+        });
+    assertThat(deadLetters.deadLetters()).isEmpty();
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String KIT_EVENT = "kit.item.changed";
+
+  /**
+   * A pipeline on the store under test whose handler writes one scratch row per event ({@code
+   * <item>:<version>}) through the transaction's connection, then throws for the items in {@code
+   * failing}; {@code maxAttempts} deliveries.
+   */
+  private EventPipeline batchPipeline(
+      InMemoryDeadLetterSink deadLetters, int maxAttempts, Set<String> failing) {
+    ContractRegistry registry =
+        ContractRegistry.builder()
+            .name("kit")
+            .add(
+                EventContract.builder(KIT_EVENT, "v1")
+                    .required("item", Field.string())
+                    .required("version", Field.integer())
+                    .idempotencyKey(KIT_EVENT + ":{item}:{version}")
+                    .ordering(OrderingRule.byVersion("{item}", "version"))
+                    .build())
+            .build();
+    return EventPipeline.builder(registry)
+        .transactionalStore(store)
+        .deadLetterSink(deadLetters)
+        .retry(RetryConfig.custom().maxAttempts(maxAttempts).build())
+        .handler(
+            HandlerBinding.ofJson(
+                KIT_EVENT,
+                (JsonNode payload, dev.eventcontracts.pipeline.EventContext context) -> {
+                  String item = payload.get("item").asText();
+                  Connection connection = context.connection().orElseThrow();
+                  insertScratchRow(connection, item + ":" + payload.get("version").asLong());
+                  if (failing.stream().anyMatch(f -> item.equals(name(f)))) {
+                    throw new IllegalStateException("the handler failed after writing");
+                  }
+                }))
+        .build();
+  }
+
+  /** A {@code kit.item.changed} event for this test's {@code item} at {@code version}. */
+  private InboundMessage item(String item, int version) {
+    ObjectNode payload = JSON.createObjectNode();
+    payload.put("item", name(item));
+    payload.put("version", version);
+    ObjectNode event = JSON.createObjectNode();
+    event.put("event_id", UUID.randomUUID().toString());
+    event.put("event_name", KIT_EVENT);
+    event.put("event_version", "v1");
+    event.put("occurred_at", Instant.parse("2026-01-01T00:00:00Z").toString());
+    event.put("producer", "kit");
+    event.put("trace_id", "0af7651916cd43dd8448eb211c80319c");
+    event.put("idempotency_key", KIT_EVENT + ":" + name(item) + ":" + version);
+    event.set("payload", payload);
+    return new InboundMessage(
+        event.toString().getBytes(StandardCharsets.UTF_8), Map.of(), Origin.unknown());
+  }
+
+  /** The scoped entity the pipeline stores the position of {@code item} under. */
+  private String entity(String item) {
+    return "-/" + KIT_EVENT.length() + ":" + KIT_EVENT + "/" + name(item);
+  }
+
+  private int countAllScratchRows(Connection connection) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT COUNT(*) FROM " + scratchTable)) {
+      try (ResultSet rows = select.executeQuery()) {
+        rows.next();
+        return rows.getInt(1);
+      }
     }
   }
 
