@@ -32,7 +32,8 @@ class SimulateCommandTest {
           "UNSUPPORTED_VERSION",
           "UNKNOWN_EVENT",
           "MALFORMED",
-          "FAILED");
+          "FAILED",
+          "BINDING_FAILED");
 
   @TempDir Path dir;
 
@@ -176,7 +177,8 @@ class SimulateCommandTest {
     assertThat(run.out())
         .endsWith(
             "{\"summary\":{\"PROCESSED\":14,\"DUPLICATE\":0,\"STALE\":0,\"INVALID\":0,"
-                + "\"UNSUPPORTED_VERSION\":0,\"UNKNOWN_EVENT\":0,\"MALFORMED\":0,\"FAILED\":0}}\n");
+                + "\"UNSUPPORTED_VERSION\":0,\"UNKNOWN_EVENT\":0,\"MALFORMED\":0,\"FAILED\":0,"
+                + "\"BINDING_FAILED\":0}}\n");
   }
 
   @Test
