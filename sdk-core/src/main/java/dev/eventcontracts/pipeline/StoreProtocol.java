@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +51,7 @@ final class StoreProtocol {
   private final HandlerInvocation handlers;
   private final DeadLettering deadLettering;
   private final UnfinishedBookkeeping unfinished;
-  private final int transactionBatchSize;
+  private final TransactionalBatches transactionalBatches;
 
   /**
    * Keys this pipeline may still hold a claim on although it ran no handler for them: a release
@@ -87,7 +86,17 @@ final class StoreProtocol {
     this.results = results;
     this.handlers = handlers;
     this.deadLettering = deadLettering;
-    this.transactionBatchSize = transactionBatchSize;
+    this.transactionalBatches =
+        transactionalStore == null
+            ? null
+            : new TransactionalBatches(
+                this,
+                transactionalStore,
+                transactionBatchSize,
+                deadLettering,
+                metrics,
+                results,
+                handlers);
     this.unfinished = new UnfinishedBookkeeping(UNFINISHED_CAPACITY, lease, results.clock());
     // beyond the capacity or the lease, the lease frees the claims
     this.unreleased =
@@ -344,201 +353,14 @@ final class StoreProtocol {
   }
 
   /**
-   * Runs a batch in transactions of up to {@code transactionBatchSize} consecutive accepted
-   * messages each: record the keys, lock and read the positions, run the handlers on the
-   * transaction's connection, set the positions, commit. Rejected messages are dead-lettered
-   * between transactions, in order. When a handler fails, its transaction is rolled back, the
-   * messages before it run again in a transaction of their own, and the failing one runs alone, so
-   * it decides its own outcome and costs the others nothing; rolling back and splitting costs less
-   * than a savepoint per message as long as handlers rarely fail (docs/performance.md).
+   * Runs a batch in transactions of up to {@code transactionBatchSize} messages each; see {@link
+   * TransactionalBatches}.
    *
    * @return one result per processed message, in order; shorter after a retry or a stop
    */
   List<ProcessingResult> processInTransactions(
       List<PreparedMessage> prepared, BooleanSupplier stopRequested) {
-    List<ProcessingResult> out = new ArrayList<>(prepared.size());
-    int i = 0;
-    int aloneAt = -1; // the message whose handler failed in a chunk: it runs alone
-    while (i < prepared.size()) {
-      if (i > 0 && stopRequested.getAsBoolean()) {
-        break;
-      }
-      PreparedMessage p = prepared.get(i);
-      if (p.rejection != null) {
-        ProcessingResult r = deadLettering.reject(p);
-        out.add(r);
-        if (r.disposition() == Disposition.RETRY) {
-          break;
-        }
-        i++;
-        continue;
-      }
-      int end = i;
-      int max = Math.min(prepared.size(), i + transactionBatchSize);
-      if (aloneAt == i) {
-        max = i + 1;
-      } else if (aloneAt > i) {
-        max = Math.min(max, aloneAt);
-      }
-      while (end < max && prepared.get(end).rejection == null) {
-        end++;
-      }
-      if (end - i == 1) {
-        ProcessingResult r = execute(p, null, null, null, null);
-        out.add(r);
-        if (r.disposition() == Disposition.RETRY) {
-          break;
-        }
-        i++;
-        continue;
-      }
-      List<PreparedMessage> chunk = prepared.subList(i, end);
-      ChunkAttempt attempt = runChunk(chunk);
-      if (attempt.outcomes != null) {
-        for (int k = 0; k < chunk.size(); k++) {
-          PreparedMessage m = chunk.get(k);
-          if (m.replay) {
-            metrics.replay(m.envelope().eventName(), m.binding.replayPolicy().name());
-          }
-          out.add(results.finish(m, attempt.outcomes.get(k)));
-        }
-        i = end;
-      } else if (attempt.failure != null) {
-        out.add(attempt.failure); // a store failure: the chunk is retried from its first message
-        break;
-      } else if (attempt.handlerFailedAt >= 0) {
-        // rolled back: those before the failing one commit first, then it runs alone
-        aloneAt = i + attempt.handlerFailedAt;
-      } else {
-        // a store refused a key: one transaction per message, so only that event is refused
-        for (int k = i; k < end; k++) {
-          ProcessingResult r = execute(prepared.get(k), null, null, null, null);
-          out.add(r);
-          if (r.disposition() == Disposition.RETRY) {
-            return out;
-          }
-        }
-        i = end;
-      }
-    }
-    return out;
-  }
-
-  /**
-   * What one transaction over a chunk gave: the outcomes when it committed, else the index of the
-   * message whose handler failed (the transaction rolled back), -1 when a store refused a key, or a
-   * store failure.
-   */
-  private record ChunkAttempt(
-      List<Outcome> outcomes, int handlerFailedAt, ProcessingResult failure) {}
-
-  /** A handler failure inside a chunk's transaction, with the message's index. */
-  private static final class ChunkHandlerFailure extends Exception {
-    private static final long serialVersionUID = 1L;
-    final int index;
-
-    ChunkHandlerFailure(int index, Throwable cause) {
-      super(cause);
-      this.index = index;
-    }
-  }
-
-  private ChunkAttempt runChunk(List<PreparedMessage> chunk) {
-    if (chunk.stream().allMatch(p -> p.replay && p.binding.replayPolicy() == ReplayPolicy.SKIP)) {
-      return new ChunkAttempt(
-          java.util.Collections.nCopies(chunk.size(), Outcome.DUPLICATE), -1, null);
-    }
-    Set<String> keys = new LinkedHashSet<>();
-    Set<String> entities = new LinkedHashSet<>();
-    for (PreparedMessage p : chunk) {
-      ReplayPolicy policy = p.binding.replayPolicy();
-      if (p.replay && policy == ReplayPolicy.SKIP) {
-        continue;
-      }
-      if (!(p.replay && policy == ReplayPolicy.REPROCESS)) {
-        keys.add(p.key);
-      }
-      if (p.entity != null) {
-        entities.add(p.entity);
-      }
-    }
-    long start = System.nanoTime();
-    try {
-      List<Outcome> outcomes =
-          transactionalStore.inTransaction(
-              tx -> {
-                Set<String> recorded =
-                    keys.isEmpty() ? new HashSet<>() : new HashSet<>(tx.recordKeys(keys));
-                Map<String, OptionalLong> current =
-                    entities.isEmpty()
-                        ? new HashMap<>()
-                        : new HashMap<>(tx.lockPositions(entities));
-                Map<String, Long> moved = new TreeMap<>();
-                List<Outcome> decided = new ArrayList<>(chunk.size());
-                for (int k = 0; k < chunk.size(); k++) {
-                  decided.add(runInChunk(chunk.get(k), k, tx, recorded, current, moved));
-                }
-                if (!moved.isEmpty()) {
-                  tx.setPositions(moved);
-                }
-                return decided;
-              });
-      return new ChunkAttempt(outcomes, -1, null);
-    } catch (ChunkHandlerFailure e) {
-      return new ChunkAttempt(null, e.index, null);
-    } catch (UnstorableKeyException e) {
-      return new ChunkAttempt(null, -1, null);
-    } catch (Exception e) {
-      LOG.debug("transactional store failed for a batch of {}; retried", chunk.size(), e);
-      return new ChunkAttempt(null, -1, storeFailure(chunk.get(0), "transaction", e));
-    } finally {
-      metrics.store("transaction", "processBatch", System.nanoTime() - start);
-    }
-  }
-
-  /** One message inside a chunk's transaction: the same decisions as a transaction of its own. */
-  private Outcome runInChunk(
-      PreparedMessage p,
-      int index,
-      TransactionalStore.Transaction tx,
-      Set<String> recorded,
-      Map<String, OptionalLong> current,
-      Map<String, Long> moved)
-      throws ChunkHandlerFailure {
-    ReplayPolicy policy = p.binding.replayPolicy();
-    if (p.replay && policy == ReplayPolicy.SKIP) {
-      return Outcome.DUPLICATE;
-    }
-    boolean reprocess = p.replay && policy == ReplayPolicy.REPROCESS;
-    // a key is new once: a second message with it in the chunk is a duplicate
-    if (!reprocess && !recorded.remove(p.key)) {
-      return Outcome.DUPLICATE;
-    }
-    OptionalLong position =
-        p.entity == null
-            ? OptionalLong.empty()
-            : current.getOrDefault(p.entity, OptionalLong.empty());
-    if (p.entity != null
-        && !reprocess
-        && position.isPresent()
-        && position.getAsLong() >= p.position) {
-      return Outcome.STALE;
-    }
-    String[] callerMdc = HandlerInvocation.putMdc(p.envelope());
-    Throwable failure;
-    try {
-      failure = handlers.run(p, tx.connection());
-    } finally {
-      HandlerInvocation.restoreMdc(callerMdc);
-    }
-    if (failure != null) {
-      throw new ChunkHandlerFailure(index, failure);
-    }
-    if (p.entity != null && (position.isEmpty() || position.getAsLong() < p.position)) {
-      current.put(p.entity, OptionalLong.of(p.position));
-      moved.put(p.entity, p.position);
-    }
-    return Outcome.PROCESSED;
+    return transactionalBatches.process(prepared, stopRequested);
   }
 
   // ---------------------------------------------------------------- one message
@@ -833,7 +655,7 @@ final class StoreProtocol {
    * A store outage: retried, never acknowledged. While a circuit breaker is open the retry waits as
    * long as the breaker does; the breaker logs its state changes, so no line is logged here.
    */
-  private ProcessingResult storeFailure(PreparedMessage p, String operation, Throwable cause) {
+  ProcessingResult storeFailure(PreparedMessage p, String operation, Throwable cause) {
     IllegalStateException error =
         new IllegalStateException("store operation '" + operation + "' failed", cause);
     Duration delay =
