@@ -15,6 +15,7 @@ import dev.eventcontracts.contract.OrderingRule;
 import dev.eventcontracts.envelope.EnvelopeFormats;
 import dev.eventcontracts.pipeline.Outcome;
 import dev.eventcontracts.pipeline.ProcessingResult;
+import dev.eventcontracts.testing.transport.RecordingHandler;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.jackson.JsonFormat;
@@ -85,7 +86,7 @@ class CloudEventsOnKafkaTest {
     send(structured);
     send(invalid);
 
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     try (KafkaDeadLetterSink sink =
             KafkaDeadLetterSink.builder(KafkaTestSupport.producerProperties()).build();
         KafkaEventConsumer consumer =
@@ -93,21 +94,21 @@ class CloudEventsOnKafkaTest {
                 .consumerProperties(KafkaTestSupport.consumerProperties())
                 .groupId(group)
                 .topicPattern(Pattern.compile(Pattern.quote(topic))) // not topic.dlq
-                .onResult(recorder.results::add)
+                .onResult(recorder::recordResult)
                 .build()) {
       consumer.start();
       awaitEquals("committed offset", 3L, () -> committedOrZero(group, topic, 0));
     }
-    assertThat(recorder.results)
+    assertThat(recorder.results())
         .extracting(ProcessingResult::outcome)
         .containsExactly(Outcome.PROCESSED, Outcome.PROCESSED, Outcome.INVALID);
-    assertThat(recorder.calls)
-        .extracting(Recorder.Call::eventId)
+    assertThat(recorder.calls())
+        .extracting(RecordingHandler.Call::eventId)
         .containsExactly(binaryId, structuredId);
-    assertThat(recorder.calls)
+    assertThat(recorder.calls())
         .extracting(c -> c.payload().path("title").asText())
         .containsExactly("Water the plants", "Buy milk");
-    assertThat(recorder.calls.get(0).attributes()).containsEntry("ce_type", TYPE);
+    assertThat(recorder.calls().get(0).attributes()).containsEntry("ce_type", TYPE);
 
     ConsumerRecord<byte[], byte[]> dlq = readAll(topic + ".dlq", 1).get(0);
     assertThat(header(dlq, KafkaHeaders.DLQ_REASON)).isEqualTo("INVALID");

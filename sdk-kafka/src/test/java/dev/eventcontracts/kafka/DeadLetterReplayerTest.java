@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventcontracts.testing.fixtures.RecruitingEvents;
+import dev.eventcontracts.testing.transport.RecordingHandler;
 import io.github.resilience4j.retry.RetryConfig;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ class DeadLetterReplayerTest {
     send(topic, 0, invalid);
     send(topic, 0, fine);
 
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     // the handler fails on the first pass only (a bug fixed before the replay)
     recorder.failWhen((p, ctx) -> !ctx.replay() && ctx.envelope().eventId().equals(failingId));
     try (KafkaDeadLetterSink sink =
@@ -78,7 +79,8 @@ class DeadLetterReplayerTest {
       assertThat(summary.complete()).isTrue();
       assertThat(summary.targets()).containsExactly(Map.entry(topic, 1L));
 
-      await("the replayed event handled", () -> recorder.calls.stream().anyMatch(c -> c.replay()));
+      await(
+          "the replayed event handled", () -> recorder.calls().stream().anyMatch(c -> c.replay()));
       awaitEquals("committed offset", 4L, () -> committedOrZero(group, topic, 0));
 
       // a second run with the same filter finds nothing new: its group committed the first run
@@ -88,15 +90,15 @@ class DeadLetterReplayerTest {
       assertThat(again.groupId()).isEqualTo(summary.groupId());
     }
 
-    Recorder.Call replayed =
-        recorder.calls.stream().filter(Recorder.Call::replay).findFirst().get();
+    RecordingHandler.Call replayed =
+        recorder.calls().stream().filter(RecordingHandler.Call::replay).findFirst().get();
     assertThat(replayed.eventId()).isEqualTo(failingId);
     assertThat(replayed.attributes())
         .containsEntry("replay", "true")
         .containsEntry("x-origin", "web")
         .containsEntry("traceparent", "00-abc-def-01");
     assertThat(replayed.attributes().keySet()).noneMatch(KafkaHeaders::isDeadLetterHeader);
-    assertThat(recorder.calls.stream().filter(Recorder.Call::replay)).hasSize(1);
+    assertThat(recorder.calls().stream().filter(RecordingHandler.Call::replay)).hasSize(1);
 
     ConsumerRecord<byte[], byte[]> back = readAll(topic, 4).get(3);
     assertThat(back.value()).isEqualTo(bytes(failing));

@@ -10,6 +10,7 @@ import dev.eventcontracts.pipeline.Outcome;
 import dev.eventcontracts.pipeline.ProcessingResult;
 import dev.eventcontracts.testing.fixtures.RecruitingEvents;
 import dev.eventcontracts.testing.server.EmbeddedKafkaBroker;
+import dev.eventcontracts.testing.transport.RecordingHandler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +76,7 @@ class DeadLetterSinkFailureTest {
       }
     }
 
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     try (KafkaDeadLetterSink sink =
             KafkaDeadLetterSink.builder(producerProperties)
                 .sendTimeout(Duration.ofMillis(500))
@@ -95,7 +96,7 @@ class DeadLetterSinkFailureTest {
                         "earliest"))
                 .groupId(group)
                 .topics(List.of(TOPIC))
-                .onResult(recorder.results::add)
+                .onResult(recorder::recordResult)
                 .build()) {
       consumer.start();
       await("three failed dead-letter publishes", () -> sinkRetries(recorder) >= 3);
@@ -147,8 +148,8 @@ class DeadLetterSinkFailureTest {
     return out;
   }
 
-  private static long sinkRetries(Recorder recorder) {
-    return recorder.results.stream()
+  private static long sinkRetries(RecordingHandler recorder) {
+    return recorder.results().stream()
         .filter(r -> r.disposition() == Disposition.RETRY && r.outcome() == Outcome.INVALID)
         .map(ProcessingResult::error)
         .filter(e -> e instanceof KafkaDeadLetterSink.DeadLetterNotStoredException)

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventcontracts.pipeline.Outcome;
 import dev.eventcontracts.pipeline.ProcessingResult;
 import dev.eventcontracts.testing.fixtures.RecruitingEvents;
+import dev.eventcontracts.testing.transport.RecordingHandler;
 import io.github.resilience4j.retry.RetryConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ class KafkaEventConsumerTest {
   private final RecruitingEvents events = RecruitingEvents.withSeed(7);
 
   private static KafkaEventConsumerBuilder consumer(
-      Recorder recorder, KafkaDeadLetterSink sink, String group, String topic) {
+      RecordingHandler recorder, KafkaDeadLetterSink sink, String group, String topic) {
     return KafkaEventConsumer.builder(
             recorder
                 .pipeline(KafkaTestSupport.recruiting())
@@ -54,14 +55,14 @@ class KafkaEventConsumerTest {
         .consumerProperties(KafkaTestSupport.consumerProperties())
         .groupId(group)
         .topics(List.of(topic))
-        .onResult(recorder.results::add);
+        .onResult(recorder::recordResult);
   }
 
   @Test
   void everyOutcomeEndToEndWithCommittedOffsetsAndDeadLetters() throws Exception {
     String topic = KafkaTestSupport.topics("outcomes", 1);
     String group = KafkaTestSupport.group("outcomes");
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
 
     List<String> valid = Files.readAllLines(KafkaTestSupport.RECRUITING_VALID);
     for (String line : valid) {
@@ -102,7 +103,7 @@ class KafkaEventConsumerTest {
     }
 
     TreeMap<Long, Outcome> finalOutcomes = new TreeMap<>();
-    for (ProcessingResult r : recorder.results) {
+    for (ProcessingResult r : recorder.results()) {
       if (r.acknowledged()) {
         assertThat(finalOutcomes.put(r.message().origin().offset(), r.outcome())).isNull();
       }
@@ -123,8 +124,10 @@ class KafkaEventConsumerTest {
             Outcome.FAILED,
             Outcome.PROCESSED);
     // the failing handler ran twice (attempt 1 in the batch, attempt 2 redelivered alone)
-    assertThat(recorder.failedCalls).extracting(Recorder.Call::attempt).containsExactly(1, 2);
-    assertThat(recorder.calls).hasSize(valid.size() + 2);
+    assertThat(recorder.failedCalls())
+        .extracting(RecordingHandler.Call::attempt)
+        .containsExactly(1, 2);
+    assertThat(recorder.calls()).hasSize(valid.size() + 2);
 
     List<ConsumerRecord<byte[], byte[]>> dlq = readAll(topic + ".dlq", 5);
     assertThat(dlq)
@@ -141,7 +144,7 @@ class KafkaEventConsumerTest {
   void poisonPillInTheMiddleOfAPartitionDoesNotStallIt() {
     String topic = KafkaTestSupport.topics("poison", 2);
     String group = KafkaTestSupport.group("poison");
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     List<String> expected = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       ObjectNode event = events.event("candidate.document.uploaded", 100 + i);
@@ -186,7 +189,7 @@ class KafkaEventConsumerTest {
   void deadLetterRecordCarriesTheOriginalRecordAndEveryDocumentedHeader() throws Exception {
     String topic = KafkaTestSupport.topics("headers", 1);
     String group = KafkaTestSupport.group("headers");
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     ObjectNode invalid =
         RecruitingEvents.withoutPayloadField(events.profileUpdated("cand_h", 2), "changed_fields");
     RecordHeaders original = new RecordHeaders();
@@ -244,7 +247,7 @@ class KafkaEventConsumerTest {
   void theKafkaConsumerComesFromTheFactoryTheUserGives() {
     String topic = KafkaTestSupport.topics("factory", 1);
     String group = KafkaTestSupport.group("factory");
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     send(topic, 0, events.event("qa.submitted", 1));
     List<Map<String, Object>> created = new java.util.concurrent.CopyOnWriteArrayList<>();
     java.util.concurrent.atomic.AtomicInteger polls =
@@ -278,14 +281,14 @@ class KafkaEventConsumerTest {
         .containsEntry("group.id", group)
         .doesNotContainKey("key.deserializer");
     assertThat(polls.get()).isPositive();
-    assertThat(recorder.calls).hasSize(1);
+    assertThat(recorder.calls()).hasSize(1);
   }
 
   @Test
   void concurrencyProcessesPartitionsInParallelAndKeepsEachInOrder() {
     String topic = KafkaTestSupport.topics("parallel", 3);
     String group = KafkaTestSupport.group("parallel");
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     int perPartition = 40;
     for (int i = 0; i < perPartition * 3; i++) {
       send(topic, i % 3, events.event("qa.submitted", 1000 + i));
@@ -303,14 +306,14 @@ class KafkaEventConsumerTest {
             () -> committedOrZero(group, topic, partition));
       }
     }
-    assertThat(recorder.calls).hasSize(perPartition * 3);
+    assertThat(recorder.calls()).hasSize(perPartition * 3);
     for (int p = 0; p < 3; p++) {
       List<Long> offsets = recorder.offsets(p);
       assertThat(offsets).isSorted().hasSize(perPartition).doesNotHaveDuplicates();
     }
-    assertThat(recorder.calls.stream().map(c -> c.origin().partition()).distinct()).hasSize(3);
-    assertThat(recorder.results).allMatch(r -> r.outcome() == Outcome.PROCESSED);
-    assertThat(recorder.calls.stream().map(Recorder.Call::thread).distinct().count())
+    assertThat(recorder.calls().stream().map(c -> c.origin().partition()).distinct()).hasSize(3);
+    assertThat(recorder.results()).allMatch(r -> r.outcome() == Outcome.PROCESSED);
+    assertThat(recorder.calls().stream().map(RecordingHandler.Call::thread).distinct().count())
         .as("worker threads used")
         .isGreaterThan(1);
   }
@@ -319,7 +322,7 @@ class KafkaEventConsumerTest {
   void aSlowPartitionDoesNotHoldBackTheOthersWhilePollingGoesOn() throws Exception {
     String topic = KafkaTestSupport.topics("slowlane", 2);
     String group = KafkaTestSupport.group("slowlane");
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     int fast = 30;
     send(topic, 0, events.event("qa.submitted", 900));
     for (int i = 0; i < fast; i++) {

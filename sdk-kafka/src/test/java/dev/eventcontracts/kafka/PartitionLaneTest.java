@@ -7,6 +7,7 @@ import dev.eventcontracts.kafka.RecordProcessor.PartitionOutcome;
 import dev.eventcontracts.pipeline.EventPipeline;
 import dev.eventcontracts.pipeline.ProcessingResult;
 import dev.eventcontracts.testing.fixtures.RecruitingEvents;
+import dev.eventcontracts.testing.transport.RecordingHandler;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -28,7 +29,7 @@ class PartitionLaneTest {
   private static final TopicPartition TP = new TopicPartition("lane", 0);
 
   private final RecruitingEvents events = RecruitingEvents.withSeed(11);
-  private final Recorder recorder = new Recorder();
+  private final RecordingHandler recorder = new RecordingHandler();
   private final List<ProcessingResult> results = new CopyOnWriteArrayList<>();
   private final Queue<Runnable> tasks = new ArrayDeque<>();
   private final Executor executor = tasks::add;
@@ -144,7 +145,7 @@ class PartitionLaneTest {
     lane.enqueue(records(5), new RecordProcessor.Attempt(1, 1));
     runWorker();
     assertThat(recorder.offsets(0)).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
-    assertThat(recorder.calls.get(1).attempt()).isEqualTo(2);
+    assertThat(recorder.calls().get(1).attempt()).isEqualTo(2);
     assertThat(reports.generations).containsExactly(0, 1);
     assertThat(reports.outcomes.get(1).nextOffset).isEqualTo(6);
     assertThat(reports.outcomes.get(1).headDone).isTrue();
@@ -174,7 +175,7 @@ class PartitionLaneTest {
     lane.enqueue(records(2), null);
     consumerStopping.set(true);
     runWorker();
-    assertThat(recorder.calls).isEmpty();
+    assertThat(recorder.calls()).isEmpty();
     assertThat(reports.outcomes).isEmpty();
     assertThat(lane.pending()).isZero();
   }
@@ -205,7 +206,7 @@ class PartitionLaneTest {
 
     assertThat(reports.failures).singleElement().isInstanceOf(OutOfMemoryError.class);
     assertThat(reports.outcomes).isEmpty();
-    assertThat(recorder.calls).as("nothing after the failure runs").isEmpty();
+    assertThat(recorder.calls()).as("nothing after the failure runs").isEmpty();
     assertThat(failing.pending()).isZero();
   }
 

@@ -7,6 +7,7 @@ import static dev.eventcontracts.kafka.KafkaTestSupport.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventcontracts.testing.fixtures.RecruitingEvents;
+import dev.eventcontracts.testing.transport.RecordingHandler;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.util.Collection;
@@ -34,7 +35,7 @@ class RetryBackOffTest {
     for (int i = 0; i < 3; i++) {
       send(topic, 1, events.event("qa.submitted", 100 + i));
     }
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     // record 2 of partition 0 fails on its first two deliveries
     recorder.failWhen(
         (payload, ctx) ->
@@ -78,10 +79,10 @@ class RetryBackOffTest {
                 .groupId(group)
                 .topics(List.of(topic))
                 .rebalanceListener(listener)
-                .onResult(recorder.results::add)
+                .onResult(recorder::recordResult)
                 .build()) {
       consumer.start();
-      await("the first failure", () -> recorder.failedCalls.size() == 1);
+      await("the first failure", () -> recorder.failedCalls().size() == 1);
       // partition 0 is paused now; partition 1 must keep flowing while it is
       for (int i = 3; i < 6; i++) {
         send(topic, 1, events.event("qa.submitted", 100 + i));
@@ -95,22 +96,24 @@ class RetryBackOffTest {
 
     // partition 0 kept its order: 3, 4, 5 only after 2 succeeded, each handled once
     assertThat(recorder.offsets(0)).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
-    assertThat(recorder.failedCalls).extracting(Recorder.Call::attempt).containsExactly(1, 2);
-    Recorder.Call success =
-        recorder.calls.stream()
+    assertThat(recorder.failedCalls())
+        .extracting(RecordingHandler.Call::attempt)
+        .containsExactly(1, 2);
+    RecordingHandler.Call success =
+        recorder.calls().stream()
             .filter(c -> c.origin().partition() == 0 && c.origin().offset() == 2)
             .findFirst()
             .orElseThrow();
     assertThat(success.attempt()).isEqualTo(3);
     // the back-off was honoured between deliveries
     long firstToSecond =
-        recorder.failedCalls.get(1).nanoTime() - recorder.failedCalls.get(0).nanoTime();
-    long secondToThird = success.nanoTime() - recorder.failedCalls.get(1).nanoTime();
+        recorder.failedCalls().get(1).nanoTime() - recorder.failedCalls().get(0).nanoTime();
+    long secondToThird = success.nanoTime() - recorder.failedCalls().get(1).nanoTime();
     assertThat(Duration.ofNanos(firstToSecond)).isGreaterThanOrEqualTo(BACK_OFF.minusMillis(50));
     assertThat(Duration.ofNanos(secondToThird)).isGreaterThanOrEqualTo(BACK_OFF.minusMillis(50));
     // partition 1's later records were handled while partition 0 waited for its retry
-    List<Recorder.Call> laterOnOne =
-        recorder.calls.stream()
+    List<RecordingHandler.Call> laterOnOne =
+        recorder.calls().stream()
             .filter(c -> c.origin().partition() == 1 && c.origin().offset() >= 3)
             .toList();
     assertThat(laterOnOne).hasSize(3);

@@ -10,6 +10,7 @@ import dev.eventcontracts.pipeline.EventPipeline;
 import dev.eventcontracts.pipeline.Outcome;
 import dev.eventcontracts.pipeline.ProcessingResult;
 import dev.eventcontracts.testing.fixtures.RecruitingEvents;
+import dev.eventcontracts.testing.transport.RecordingHandler;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -34,7 +35,7 @@ class ShutdownTest {
     for (int i = 0; i < 10; i++) {
       send(topic, 0, events.event("packet.ready", i));
     }
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     recorder.failWhen(
@@ -65,7 +66,7 @@ class ShutdownTest {
       awaitEquals("committed offset", 10L, () -> committedOrZero(group, topic, 0));
     }
     assertThat(recorder.offsets(0)).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
-    assertThat(recorder.results).allMatch(r -> r.outcome() == Outcome.PROCESSED);
+    assertThat(recorder.results()).allMatch(r -> r.outcome() == Outcome.PROCESSED);
   }
 
   @Test
@@ -75,7 +76,7 @@ class ShutdownTest {
     for (int i = 0; i < 10; i++) {
       send(topic, 0, events.event("packet.ready", 100 + i));
     }
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     recorder.failWhen(
@@ -94,7 +95,7 @@ class ShutdownTest {
             .groupId(group)
             .topics(List.of(topic))
             .maxBatch(5)
-            .onResult(recorder.results::add)
+            .onResult(recorder::recordResult)
             .build();
     first.start();
     awaitEquals("committed offset", 5L, () -> committedOrZero(group, topic, 0));
@@ -108,14 +109,14 @@ class ShutdownTest {
     assertThat(recorder.offsets(0)).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L);
     assertThat(committedOrZero(group, topic, 0)).as("nothing committed by kill").isEqualTo(5);
 
-    recorder.results.clear();
+    recorder.clearResults();
     try (KafkaEventConsumer second = consumer(pipeline, group, topic, recorder)) {
       second.start();
       awaitEquals("committed offset", 10L, () -> committedOrZero(group, topic, 0));
     }
     // 5, 6, 7 come again and are recognised; every handler ran once per event
     assertThat(recorder.offsets(0)).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
-    assertThat(recorder.results)
+    assertThat(recorder.results())
         .extracting(ProcessingResult::outcome)
         .containsExactly(
             Outcome.DUPLICATE,
@@ -132,7 +133,7 @@ class ShutdownTest {
     for (int i = 0; i < 12; i++) { // both partitions in the first poll: processed on workers
       send(topic, i % 2, events.event("packet.ready", 200 + i));
     }
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     AtomicReference<KafkaEventConsumer> self = new AtomicReference<>();
     recorder.failWhen(
         (payload, ctx) -> {
@@ -162,7 +163,7 @@ class ShutdownTest {
   void membersOfOneGroupInOneJvmShareThePartitionsAndTheSurvivorTakesOverAfterAKill() {
     String topic = KafkaTestSupport.topics("members", 2);
     String group = KafkaTestSupport.group("members");
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     EventPipeline pipeline = pipeline(recorder); // stands for a shared dedup store
     Map<String, Set<TopicPartition>> owned = new ConcurrentHashMap<>();
     KafkaEventConsumer a = member(pipeline, group, topic, recorder, "a", owned);
@@ -179,7 +180,7 @@ class ShutdownTest {
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         if (i == 10) {
-          await("both members handling", () -> recorder.calls.size() == 10);
+          await("both members handling", () -> recorder.calls().size() == 10);
           a.kill();
           await("b owning both partitions", () -> owned.get("b").size() == 2);
         }
@@ -191,9 +192,15 @@ class ShutdownTest {
       awaitEquals("committed on partition 1", 10L, () -> committedOrZero(group, topic, 1));
       assertThat(recorder.eventIds()).containsExactlyInAnyOrderElementsOf(ids);
       // before the kill each member handled one partition; after it, b handled both
-      assertThat(recorder.calls.subList(0, 10).stream().map(Recorder.Call::thread).distinct())
+      assertThat(
+              recorder.calls().subList(0, 10).stream()
+                  .map(RecordingHandler.Call::thread)
+                  .distinct())
           .hasSize(2);
-      assertThat(recorder.calls.subList(10, 20).stream().map(Recorder.Call::thread).distinct())
+      assertThat(
+              recorder.calls().subList(10, 20).stream()
+                  .map(RecordingHandler.Call::thread)
+                  .distinct())
           .hasSize(1);
     } finally {
       a.close();
@@ -205,7 +212,7 @@ class ShutdownTest {
       EventPipeline pipeline,
       String group,
       String topic,
-      Recorder recorder,
+      RecordingHandler recorder,
       String name,
       Map<String, Set<TopicPartition>> owned) {
     owned.put(name, ConcurrentHashMap.newKeySet());
@@ -213,7 +220,7 @@ class ShutdownTest {
         .consumerProperties(KafkaTestSupport.consumerProperties())
         .groupId(group)
         .topics(List.of(topic))
-        .onResult(recorder.results::add)
+        .onResult(recorder::recordResult)
         .rebalanceListener(
             new ConsumerRebalanceListener() {
               @Override
@@ -229,7 +236,7 @@ class ShutdownTest {
         .build();
   }
 
-  private static EventPipeline pipeline(Recorder recorder) {
+  private static EventPipeline pipeline(RecordingHandler recorder) {
     return recorder
         .pipeline(KafkaTestSupport.recruiting())
         .deadLetterSink(dev.eventcontracts.dlq.DeadLetterSink.inMemory())
@@ -237,12 +244,12 @@ class ShutdownTest {
   }
 
   private static KafkaEventConsumer consumer(
-      EventPipeline pipeline, String group, String topic, Recorder recorder) {
+      EventPipeline pipeline, String group, String topic, RecordingHandler recorder) {
     return KafkaEventConsumer.builder(pipeline)
         .consumerProperties(KafkaTestSupport.consumerProperties())
         .groupId(group)
         .topics(List.of(topic))
-        .onResult(recorder.results::add)
+        .onResult(recorder::recordResult)
         .build();
   }
 

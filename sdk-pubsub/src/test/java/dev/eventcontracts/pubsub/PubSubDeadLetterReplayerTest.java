@@ -14,6 +14,7 @@ import dev.eventcontracts.dlq.DeadLetterAttributes;
 import dev.eventcontracts.pipeline.EventPipeline;
 import dev.eventcontracts.pipeline.Outcome;
 import dev.eventcontracts.testing.fixtures.RecruitingEvents;
+import dev.eventcontracts.testing.transport.RecordingHandler;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +38,7 @@ class PubSubDeadLetterReplayerTest {
     String topic = TopicName.format(PROJECT, id);
     String dlqSub = ProjectSubscriptionName.format(PROJECT, id + "-dlq-reader");
     AtomicBoolean down = new AtomicBoolean(true);
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     recorder.failWhen(
         (payload, ctx) -> down.get() && ctx.envelope().eventName().equals("invite.created"));
     ObjectNode invite1 = events.event("invite.created", 1);
@@ -63,7 +64,7 @@ class PubSubDeadLetterReplayerTest {
                         .build())
                 .subscription(PROJECT, id)
                 .emulatorHost(host())
-                .onResult(recorder.results::add)
+                .onResult(recorder::recordResult)
                 .build()) {
       consumer.start();
       await("three acked", () -> consumer.receiver().acks() == 3);
@@ -114,15 +115,15 @@ class PubSubDeadLetterReplayerTest {
       assertThat(rest.replayed()).isEqualTo(1);
       assertThat(rest.skippedByFilter()).isEqualTo(1);
       assertThat(rest.complete()).isTrue();
-      await("both invites handled", () -> recorder.calls.size() == 2);
+      await("both invites handled", () -> recorder.calls().size() == 2);
     }
-    assertThat(recorder.calls)
-        .extracting(Recorder.Call::eventId)
+    assertThat(recorder.calls())
+        .extracting(RecordingHandler.Call::eventId)
         .containsExactlyInAnyOrder(
             invite1.path("event_id").asText(), invite2.path("event_id").asText());
-    assertThat(recorder.calls).allSatisfy(c -> assertThat(c.replay()).isTrue());
-    Recorder.Call one =
-        recorder.calls.stream()
+    assertThat(recorder.calls()).allSatisfy(c -> assertThat(c.replay()).isTrue());
+    RecordingHandler.Call one =
+        recorder.calls().stream()
             .filter(c -> c.eventId().equals(invite1.path("event_id").asText()))
             .findFirst()
             .orElseThrow();
@@ -130,7 +131,7 @@ class PubSubDeadLetterReplayerTest {
         .containsEntry("tenant", "acme")
         .containsEntry(DeadLetterAttributes.REPLAY, "true");
     assertThat(one.attributes().keySet()).noneMatch(DeadLetterAttributes::isDeadLetterAttribute);
-    assertThat(recorder.results.stream().filter(r -> r.replay()).map(r -> r.outcome()))
+    assertThat(recorder.results().stream().filter(r -> r.replay()).map(r -> r.outcome()))
         .containsOnly(Outcome.PROCESSED);
     // the INVALID one is still in the dead-letter subscription
     List<com.google.pubsub.v1.PubsubMessage> left = pull(dlqSub, 1);

@@ -25,6 +25,7 @@ import dev.eventcontracts.pipeline.EventPipeline;
 import dev.eventcontracts.pipeline.Outcome;
 import dev.eventcontracts.pipeline.ProcessingResult;
 import dev.eventcontracts.testing.fixtures.RecruitingEvents;
+import dev.eventcontracts.testing.transport.RecordingHandler;
 import io.github.resilience4j.retry.RetryConfig;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -54,7 +55,8 @@ class PubSubEventConsumerTest {
     return PubSubDeadLetterSink.builder(PROJECT).emulatorHost(host()).build();
   }
 
-  private static EventPipeline pipeline(Recorder recorder, PubSubDeadLetterSink sink, int tries) {
+  private static EventPipeline pipeline(
+      RecordingHandler recorder, PubSubDeadLetterSink sink, int tries) {
     return recorder
         .pipeline(PubSubTestSupport.recruiting())
         .deadLetterSink(sink)
@@ -63,12 +65,12 @@ class PubSubEventConsumerTest {
   }
 
   private static PubSubEventConsumer.Builder consumer(
-      EventPipeline pipeline, Recorder recorder, String subscription) {
+      EventPipeline pipeline, RecordingHandler recorder, String subscription) {
     return PubSubEventConsumer.builder(pipeline)
         .subscription(PROJECT, subscription)
         .emulatorHost(host())
         .closeTimeout(Duration.ofSeconds(10))
-        .onResult(recorder.results::add);
+        .onResult(recorder::recordResult);
   }
 
   private static String topicOf(String id) {
@@ -80,9 +82,9 @@ class PubSubEventConsumerTest {
   }
 
   /** The final result per message id (the one that acked it); fails on two final results. */
-  private static Map<String, ProcessingResult> finals(Recorder recorder) {
+  private static Map<String, ProcessingResult> finals(RecordingHandler recorder) {
     Map<String, ProcessingResult> out = new HashMap<>();
-    for (ProcessingResult r : recorder.results) {
+    for (ProcessingResult r : recorder.results()) {
       if (r.acknowledged()) {
         assertThat(out.put(r.message().origin().messageId(), r))
             .as("second final result for %s", r.message().origin().messageId())
@@ -95,7 +97,7 @@ class PubSubEventConsumerTest {
   @Test
   void everyOutcomeEndToEndAckedOnlyOnceFinal() throws Exception {
     String id = PubSubTestSupport.setUp("outcomes");
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     List<String> valid = Files.readAllLines(PubSubTestSupport.RECRUITING_VALID);
     for (String line : valid) {
       publish(topicOf(id), line);
@@ -151,7 +153,9 @@ class PubSubEventConsumerTest {
     assertThat(finals.values().stream().filter(r -> r.outcome() == Outcome.PROCESSED).count())
         .isEqualTo(valid.size() + 2);
     // attempt 1 failed and was nacked; the redelivery was attempt 2, the last one
-    assertThat(recorder.failedCalls).extracting(Recorder.Call::attempt).containsExactly(1, 2);
+    assertThat(recorder.failedCalls())
+        .extracting(RecordingHandler.Call::attempt)
+        .containsExactly(1, 2);
     // the subscription is empty: everything was acked
     assertThat(drain(subOf(id), Duration.ofMillis(300))).isEmpty();
 
@@ -174,7 +178,7 @@ class PubSubEventConsumerTest {
   @Test
   void nackedThenRedeliveredThenProcessed() {
     String id = PubSubTestSupport.setUp("redelivery");
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     recorder.failWhen((payload, ctx) -> ctx.deliveryAttempt() == 1);
     String messageId = publish(topicOf(id), events.event("packet.ready", 1).toString());
 
@@ -182,17 +186,19 @@ class PubSubEventConsumerTest {
         PubSubEventConsumer consumer =
             consumer(pipeline(recorder, sink, 3), recorder, id).build()) {
       consumer.start();
-      await("processed", () -> recorder.calls.size() == 1);
+      await("processed", () -> recorder.calls().size() == 1);
       await("acked", () -> consumer.receiver().acks() == 1);
       assertThat(consumer.receiver().nacks()).isEqualTo(1);
     }
-    assertThat(recorder.failedCalls).extracting(Recorder.Call::attempt).containsExactly(1);
-    assertThat(recorder.calls).extracting(Recorder.Call::attempt).containsExactly(2);
-    assertThat(recorder.results)
+    assertThat(recorder.failedCalls())
+        .extracting(RecordingHandler.Call::attempt)
+        .containsExactly(1);
+    assertThat(recorder.calls()).extracting(RecordingHandler.Call::attempt).containsExactly(2);
+    assertThat(recorder.results())
         .extracting(ProcessingResult::disposition)
         .extracting(Enum::name)
         .containsExactly("RETRY", "ACKNOWLEDGE");
-    assertThat(recorder.calls.get(0).origin().messageId()).isEqualTo(messageId);
+    assertThat(recorder.calls().get(0).origin().messageId()).isEqualTo(messageId);
     assertThat(drain(subOf(id), Duration.ofMillis(300))).isEmpty();
     assertThat(drain(subOf(id + "-dlq-reader"), Duration.ofMillis(100))).isEmpty();
   }
@@ -200,7 +206,7 @@ class PubSubEventConsumerTest {
   @Test
   void deadLetterCarriesTheOriginalMessageAndEveryReasonAttribute() throws Exception {
     String id = PubSubTestSupport.setUp("reasons");
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     ObjectNode invalid =
         RecruitingEvents.withoutPayloadField(events.event("job.updated", 2), "status");
     Instant before = Instant.now().minusSeconds(1);
@@ -240,7 +246,7 @@ class PubSubEventConsumerTest {
     String id = PubSubTestSupport.unique("no-dlq-topic");
     String topic = PubSubTestSupport.topic(id);
     PubSubTestSupport.subscription(topic, id);
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     publish(topic, "not json at all");
 
     try (PubSubDeadLetterSink sink = sink();
@@ -255,9 +261,9 @@ class PubSubEventConsumerTest {
                     id)
                 .build()) {
       consumer.start();
-      await("two failed dead-letter publishes", () -> recorder.results.size() >= 2);
+      await("two failed dead-letter publishes", () -> recorder.results().size() >= 2);
       assertThat(consumer.receiver().acks()).isZero();
-      assertThat(recorder.results)
+      assertThat(recorder.results())
           .allSatisfy(r -> assertThat(r.acknowledged()).isFalse())
           .allSatisfy(r -> assertThat(r.outcome()).isEqualTo(Outcome.MALFORMED));
       // the topic appears: the next delivery's dead letter is confirmed, then acked
@@ -287,7 +293,7 @@ class PubSubEventConsumerTest {
     PubSubTestSupport.subscription(
         PubSubTestSupport.topic(id + PubSubDeadLetterSink.DEFAULT_TOPIC_SUFFIX),
         id + "-dlq-reader");
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     recorder.failWhen((payload, ctx) -> true);
     ObjectNode event = events.event("packet.ready", 3);
     publish(topic, event.toString());
@@ -303,7 +309,9 @@ class PubSubEventConsumerTest {
       consumer.start();
       await("acked", () -> consumer.receiver().acks() == 1);
     }
-    assertThat(recorder.failedCalls).extracting(Recorder.Call::attempt).containsExactly(1, 2, 3);
+    assertThat(recorder.failedCalls())
+        .extracting(RecordingHandler.Call::attempt)
+        .containsExactly(1, 2, 3);
     PubsubMessage ours = pull(subOf(id + "-dlq-reader"), 1).get(0);
     assertThat(ours.getAttributesMap())
         .containsEntry(DeadLetterAttributes.REASON, "FAILED")
@@ -327,7 +335,7 @@ class PubSubEventConsumerTest {
                     .setDeadLetterTopic(serviceDlq)
                     .setMaxDeliveryAttempts(5)
                     .build()));
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     recorder.failWhen((payload, ctx) -> true);
     publish(topic, events.event("packet.ready", 4).toString());
 
@@ -340,15 +348,15 @@ class PubSubEventConsumerTest {
           .containsKey("CloudPubSubDeadLetterSourceSubscription")
           .doesNotContainKey(DeadLetterAttributes.REASON);
     }
-    assertThat(recorder.failedCalls)
-        .extracting(Recorder.Call::attempt)
+    assertThat(recorder.failedCalls())
+        .extracting(RecordingHandler.Call::attempt)
         .containsExactly(1, 2, 3, 4, 5);
   }
 
   @Test
   void replayFlagComesFromTheAttributeOnly() {
     String id = PubSubTestSupport.setUp("replay");
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     ObjectNode replayed = events.event("packet.ready", 1);
     ObjectNode claimsInPayload = events.event("packet.ready", 2);
     claimsInPayload.put("replay", true);
@@ -359,11 +367,12 @@ class PubSubEventConsumerTest {
         PubSubEventConsumer consumer =
             consumer(pipeline(recorder, sink, 2), recorder, id).build()) {
       consumer.start();
-      await("both processed", () -> recorder.calls.size() == 2);
+      await("both processed", () -> recorder.calls().size() == 2);
     }
     Map<String, Boolean> replay =
-        recorder.calls.stream()
-            .collect(Collectors.toMap(Recorder.Call::eventId, Recorder.Call::replay));
+        recorder.calls().stream()
+            .collect(
+                Collectors.toMap(RecordingHandler.Call::eventId, RecordingHandler.Call::replay));
     assertThat(replay)
         .containsEntry(replayed.path("event_id").asText(), true)
         .containsEntry(claimsInPayload.path("event_id").asText(), false);
@@ -379,7 +388,7 @@ class PubSubEventConsumerTest {
       published.add(e.path("event_id").asText());
       publish(topicOf(id), e.toString());
     }
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     recorder.failWhen(
         (payload, ctx) -> {
           PubSubTestSupport.sleep(20); // slow handlers, so some are running at close
@@ -389,10 +398,10 @@ class PubSubEventConsumerTest {
       EventPipeline pipeline = pipeline(recorder, sink, 2); // one dedup store for both runs
       PubSubEventConsumer first = consumer(pipeline, recorder, id).concurrency(4).build();
       first.start();
-      await("some processed", () -> recorder.calls.size() >= 20);
+      await("some processed", () -> recorder.calls().size() >= 20);
       first.close();
       long acked = first.receiver().acks();
-      long finished = recorder.results.stream().filter(ProcessingResult::acknowledged).count();
+      long finished = recorder.results().stream().filter(ProcessingResult::acknowledged).count();
       // every ack belongs to a finished outcome, and every finished outcome was acked
       assertThat(acked).isEqualTo(finished);
       assertThat(first.receiver().inFlight()).isZero();
@@ -426,7 +435,7 @@ class PubSubEventConsumerTest {
   @Test
   void cloudEventsInBinaryAndStructuredMode() {
     String id = PubSubTestSupport.setUp("cloudevents");
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     String type = "com.todo.task.created.v1";
     String binaryId = UUID.randomUUID().toString();
     String structuredId = UUID.randomUUID().toString();
@@ -479,13 +488,13 @@ class PubSubEventConsumerTest {
       consumer.start();
       await("all final", () -> finals(recorder).size() == 3);
     }
-    assertThat(recorder.results)
+    assertThat(recorder.results())
         .extracting(ProcessingResult::outcome)
         .containsExactlyInAnyOrder(Outcome.PROCESSED, Outcome.PROCESSED, Outcome.INVALID);
-    assertThat(recorder.calls)
-        .extracting(Recorder.Call::eventId)
+    assertThat(recorder.calls())
+        .extracting(RecordingHandler.Call::eventId)
         .containsExactlyInAnyOrder(binaryId, structuredId);
-    assertThat(recorder.calls)
+    assertThat(recorder.calls())
         .extracting(c -> c.payload().path("title").asText())
         .containsExactlyInAnyOrder("Water the plants", "Buy milk");
     PubsubMessage dead = pull(subOf(id + "-dlq-reader"), 1).get(0);
@@ -528,7 +537,7 @@ class PubSubEventConsumerTest {
     java.util.concurrent.atomic.AtomicInteger mostActive =
         new java.util.concurrent.atomic.AtomicInteger();
     List<String> overlaps = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     // the probe runs inside the handler: it sees two calls of one key overlap, and how many calls
     // run at once; key-a's second message fails twice, and a nack would let the key's later
     // messages overtake it
@@ -553,16 +562,18 @@ class PubSubEventConsumerTest {
         PubSubEventConsumer consumer =
             consumer(pipeline(recorder, sink, 3), recorder, id).concurrency(4).build()) {
       consumer.start();
-      await("all processed", () -> recorder.calls.size() == 24);
+      await("all processed", () -> recorder.calls().size() == 24);
       assertThat(consumer.receiver().nacks()).isZero();
     }
-    assertThat(recorder.failedCalls).extracting(Recorder.Call::attempt).containsExactly(1, 2);
+    assertThat(recorder.failedCalls())
+        .extracting(RecordingHandler.Call::attempt)
+        .containsExactly(1, 2);
     assertThat(overlaps).as("keys with two messages running at once").isEmpty();
     assertThat(mostActive.get()).as("messages of different keys running at once").isGreaterThan(1);
     for (String key : keys) {
       assertThat(
-              recorder.calls.stream()
-                  .map(Recorder.Call::eventId)
+              recorder.calls().stream()
+                  .map(RecordingHandler.Call::eventId)
                   .filter(e -> key.equals(keyOf.get(e))))
           .as("order of %s", key)
           .containsExactlyElementsOf(published.get(key));
@@ -572,7 +583,7 @@ class PubSubEventConsumerTest {
   @Test
   void thePlainReceiverRunsInASubscriberTheUserBuilds() throws Exception {
     String id = PubSubTestSupport.setUp("plain");
-    Recorder recorder = new Recorder();
+    RecordingHandler recorder = new RecordingHandler();
     ObjectNode valid = events.event("packet.ready", 1);
     publish(topicOf(id), valid.toString());
     publish(topicOf(id), "{ not json");
@@ -580,7 +591,7 @@ class PubSubEventConsumerTest {
       PubSubMessageReceiver receiver =
           PubSubMessageReceiver.builder(pipeline(recorder, sink, 3))
               .subscription(subOf(id))
-              .onResult(recorder.results::add)
+              .onResult(recorder::recordResult)
               .build();
       var channel = io.grpc.ManagedChannelBuilder.forTarget(host()).usePlaintext().build();
       var channels =
