@@ -42,17 +42,7 @@ class KafkaTransportTest extends TransportContract {
                   .closeTimeout(Duration.ofSeconds(20))
                   .build();
           consumer.start();
-          return new TransportUnderTest.RunningConsumer() {
-            @Override
-            public void stop() {
-              consumer.close();
-            }
-
-            @Override
-            public void kill() {
-              consumer.kill();
-            }
-          };
+          return TransportUnderTest.RunningConsumer.of(consumer::close, consumer::kill);
         }
       };
     };

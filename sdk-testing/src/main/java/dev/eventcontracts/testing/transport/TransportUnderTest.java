@@ -46,5 +46,27 @@ public interface TransportUnderTest extends AutoCloseable {
 
     /** Stops abruptly, as a crash would: nothing more is acknowledged. */
     void kill() throws Exception;
+
+    /** A consumer stopped by {@code stop} and killed by {@code kill}. */
+    static RunningConsumer of(Step stop, Step kill) {
+      return new RunningConsumer() {
+        @Override
+        public void stop() throws Exception {
+          stop.run();
+        }
+
+        @Override
+        public void kill() throws Exception {
+          kill.run();
+        }
+      };
+    }
+  }
+
+  /** One step of stopping a consumer. */
+  @FunctionalInterface
+  interface Step {
+    /** Runs the step. */
+    void run() throws Exception;
   }
 }
