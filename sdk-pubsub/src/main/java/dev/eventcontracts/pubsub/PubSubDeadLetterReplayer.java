@@ -4,7 +4,6 @@ import com.google.api.core.ApiFuture;
 import com.google.api.gax.core.CredentialsProvider;
 import com.google.api.gax.rpc.NotFoundException;
 import com.google.api.gax.rpc.TransportChannelProvider;
-import com.google.cloud.pubsub.v1.Publisher;
 import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
 import com.google.cloud.pubsub.v1.SubscriptionAdminSettings;
 import com.google.pubsub.v1.ProjectSubscriptionName;
@@ -58,7 +57,7 @@ public final class PubSubDeadLetterReplayer implements AutoCloseable {
   private final Duration timeout;
   private final Connection connection;
   private final SubscriptionAdminClient admin;
-  private final Map<String, Publisher> publishers = new HashMap<>();
+  private final OrderedPublishers publishers;
   private final Map<String, String> topicOfSubscription = new HashMap<>();
 
   private PubSubDeadLetterReplayer(Builder b) {
@@ -74,6 +73,7 @@ public final class PubSubDeadLetterReplayer implements AutoCloseable {
         b.emulatorHost != null
             ? Connection.emulator(b.emulatorHost)
             : Connection.of(b.channels, b.credentials);
+    this.publishers = new OrderedPublishers(connection);
     SubscriptionAdminSettings.Builder settings = SubscriptionAdminSettings.newBuilder();
     if (connection.channels() != null) {
       settings.setTransportChannelProvider(connection.channels());
@@ -228,7 +228,7 @@ public final class PubSubDeadLetterReplayer implements AutoCloseable {
             .setOrderingKey(deadLetter.getOrderingKey())
             .build();
     try {
-      ApiFuture<String> id = publisher(topic).publish(replay);
+      ApiFuture<String> id = publishers.get(topic).publish(replay);
       id.get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
       return true;
     } catch (InterruptedException e) {
@@ -236,31 +236,9 @@ public final class PubSubDeadLetterReplayer implements AutoCloseable {
       return false;
     } catch (Exception e) {
       LOG.warn("replay to {} failed: {}", topic, e.toString());
-      if (!replay.getOrderingKey().isEmpty()) {
-        publisher(topic)
-            .resumePublish(replay.getOrderingKey()); // the key is paused after a failure
-      }
+      publishers.resume(topic, replay); // the key is paused after a failure
       return false;
     }
-  }
-
-  private Publisher publisher(String topic) {
-    return publishers.computeIfAbsent(
-        topic,
-        t -> {
-          Publisher.Builder b = Publisher.newBuilder(t).setEnableMessageOrdering(true);
-          if (connection.channels() != null) {
-            b.setChannelProvider(connection.channels());
-          }
-          if (connection.credentials() != null) {
-            b.setCredentialsProvider(connection.credentials());
-          }
-          try {
-            return b.build();
-          } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a publisher for " + t, e);
-          }
-        });
   }
 
   private static String topicName(String project, String topic) {
@@ -270,14 +248,7 @@ public final class PubSubDeadLetterReplayer implements AutoCloseable {
   /** Shuts down the publishers and clients. */
   @Override
   public void close() {
-    for (Publisher p : publishers.values()) {
-      p.shutdown();
-      try {
-        p.awaitTermination(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    publishers.close();
     admin.close();
     connection.close();
   }

@@ -3,7 +3,6 @@ package dev.eventcontracts.pubsub;
 import com.google.api.core.ApiFuture;
 import com.google.api.gax.core.CredentialsProvider;
 import com.google.api.gax.rpc.TransportChannelProvider;
-import com.google.cloud.pubsub.v1.Publisher;
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.ProjectSubscriptionName;
 import com.google.pubsub.v1.PubsubMessage;
@@ -12,15 +11,12 @@ import dev.eventcontracts.dlq.DeadLetter;
 import dev.eventcontracts.dlq.DeadLetterAttributes;
 import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.envelope.Origin;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -61,7 +57,7 @@ public final class PubSubDeadLetterSink implements DeadLetterSink, AutoCloseable
   private final Function<Origin, String> topicNaming;
   private final Duration publishTimeout;
   private final Connection connection;
-  private final Map<String, Publisher> publishers = new ConcurrentHashMap<>();
+  private final OrderedPublishers publishers;
 
   private PubSubDeadLetterSink(Builder b) {
     this.project = b.project;
@@ -71,6 +67,7 @@ public final class PubSubDeadLetterSink implements DeadLetterSink, AutoCloseable
         b.emulatorHost != null
             ? Connection.emulator(b.emulatorHost)
             : Connection.of(b.channels, b.credentials);
+    this.publishers = new OrderedPublishers(connection);
   }
 
   /** Starts a sink that publishes to topics of {@code project}. */
@@ -102,7 +99,7 @@ public final class PubSubDeadLetterSink implements DeadLetterSink, AutoCloseable
   public void publish(DeadLetter deadLetter) throws Exception {
     String topic = topic(deadLetter);
     PubsubMessage message = toMessage(deadLetter);
-    await(topic, message, publisher(topic).publish(message));
+    await(topic, message, publishers.get(topic).publish(message));
   }
 
   /** Publishes every dead letter, then waits for all confirmations. */
@@ -116,7 +113,7 @@ public final class PubSubDeadLetterSink implements DeadLetterSink, AutoCloseable
       PubsubMessage message = toMessage(deadLetter);
       topics.add(topic);
       messages.add(message);
-      futures.add(publisher(topic).publish(message));
+      futures.add(publishers.get(topic).publish(message));
     }
     for (int i = 0; i < futures.size(); i++) {
       await(topics.get(i), messages.get(i), futures.get(i));
@@ -136,46 +133,16 @@ public final class PubSubDeadLetterSink implements DeadLetterSink, AutoCloseable
     try {
       future.get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      resume(topic, message);
+      publishers.resume(topic, message);
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new DeadLetterNotStoredException(
           "dead letter not stored in " + topic + ": " + cause, cause);
     } catch (TimeoutException e) {
       future.cancel(false);
-      resume(topic, message);
+      publishers.resume(topic, message);
       throw new DeadLetterNotStoredException(
           "no confirmation from " + topic + " within " + publishTimeout, e);
     }
-  }
-
-  /**
-   * After a failed publish with an ordering key the publisher refuses that key until resumed; the
-   * pipeline retries the message, so the key is resumed for that retry.
-   */
-  private void resume(String topic, PubsubMessage message) {
-    Publisher publisher = publishers.get(topic);
-    if (publisher != null && !message.getOrderingKey().isEmpty()) {
-      publisher.resumePublish(message.getOrderingKey());
-    }
-  }
-
-  private Publisher publisher(String topic) {
-    return publishers.computeIfAbsent(
-        topic,
-        t -> {
-          Publisher.Builder b = Publisher.newBuilder(t).setEnableMessageOrdering(true);
-          if (connection.channels() != null) {
-            b.setChannelProvider(connection.channels());
-          }
-          if (connection.credentials() != null) {
-            b.setCredentialsProvider(connection.credentials());
-          }
-          try {
-            return b.build();
-          } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a publisher for " + t, e);
-          }
-        });
   }
 
   /** The dead-letter message; package-private for tests. */
@@ -253,15 +220,7 @@ public final class PubSubDeadLetterSink implements DeadLetterSink, AutoCloseable
   /** Shuts the publishers down (flushing what they hold) and closes the connection. */
   @Override
   public void close() {
-    for (Publisher publisher : publishers.values()) {
-      publisher.shutdown();
-      try {
-        publisher.awaitTermination(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    publishers.clear();
+    publishers.close();
     connection.close();
   }
 
