@@ -222,7 +222,7 @@ public final class EventPipeline {
     private UnknownEventAction onUnknownEvent;
     private boolean logPayloads;
     private StoreResilience storeResilience;
-    private ObjectMapper payloadMapper = defaultPayloadMapper();
+    private ObjectMapper payloadMapper; // the default one is made in build(), when none was set
     private int transactionBatchSize = DEFAULT_TRANSACTION_BATCH_SIZE;
     private NearCache nearCache;
 
@@ -397,6 +397,9 @@ public final class EventPipeline {
      *     whose JSON type can never read as its Java type); the message lists every such problem
      */
     public EventPipeline build() {
+      if (payloadMapper == null) {
+        payloadMapper = defaultPayloadMapper();
+      }
       List<String> bindingProblems = PayloadTypeCheck.problems(registry, bindings, payloadMapper);
       if (!bindingProblems.isEmpty()) {
         throw new IllegalStateException(PayloadTypeCheck.message(bindingProblems));
