@@ -1,5 +1,6 @@
 package dev.eventcontracts.dedup;
 
+import dev.eventcontracts.memory.InMemoryStores;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -83,7 +84,7 @@ public interface DedupStore extends AutoCloseable {
    * @throws IllegalArgumentException if {@code maximumKeys} is not positive
    */
   static DedupStore inMemory(long maximumKeys, Clock clock) {
-    return new InMemoryDedupStore(maximumKeys, clock);
+    return InMemoryStores.dedupStore(maximumKeys, clock);
   }
 
   /** An in-memory store holding at most one million keys, on the system clock. */

@@ -1,7 +1,6 @@
 package dev.eventcontracts.dedup;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.eventcontracts.ordering.CachingEntityVersionStore;
 import dev.eventcontracts.ordering.EntityVersionStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package dev.eventcontracts.ordering;
 
+import dev.eventcontracts.memory.InMemoryStores;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -80,6 +81,6 @@ public interface EntityVersionStore extends AutoCloseable {
    * chars, no object per entity); it is unbounded, holding every entity it was advanced for.
    */
   static EntityVersionStore inMemory() {
-    return new InMemoryEntityVersionStore();
+    return InMemoryStores.entityVersionStore();
   }
 }

@@ -1,7 +1,7 @@
-package dev.eventcontracts.ordering;
+package dev.eventcontracts.memory;
 
 import dev.eventcontracts.dedup.StoreKeys;
-import dev.eventcontracts.internal.KeyTable;
+import dev.eventcontracts.ordering.EntityVersionStore;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;

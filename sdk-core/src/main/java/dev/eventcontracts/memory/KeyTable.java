@@ -1,4 +1,4 @@
-package dev.eventcontracts.internal;
+package dev.eventcontracts.memory;
 
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -34,7 +34,7 @@ import java.util.function.ToLongFunction;
  *
  * <p>Not thread-safe: callers lock around it.
  */
-public final class KeyTable {
+final class KeyTable {
   private static final long TAG_MASK = 0xFFFF_FFFF_0000_0000L;
   private static final long OFFSET_MASK = 0xFFFF_FFFFL;
   private static final int ARRAY_HEADER = 16;
@@ -58,7 +58,7 @@ public final class KeyTable {
    *     doubling up to it, not past it, unless more are inserted; nothing is allocated for it up
    *     front
    */
-  public KeyTable(int expectedMaximum) {
+  KeyTable(int expectedMaximum) {
     if (expectedMaximum < 1) {
       throw new IllegalArgumentException("expectedMaximum must be positive: " + expectedMaximum);
     }
@@ -71,7 +71,7 @@ public final class KeyTable {
   // ---------------------------------------------------------------- hashing
 
   /** A hash function with a fresh random seed, for one table or one store. */
-  public static ToLongFunction<String> seededHash() {
+  static ToLongFunction<String> seededHash() {
     long seed = SEEDS.nextLong();
     return key -> hash(seed, key);
   }
@@ -81,7 +81,7 @@ public final class KeyTable {
    * for a given input, and a final avalanche. Not cryptographic; a poor spread slows a table down
    * but never changes an answer.
    */
-  public static long hash(long seed, String key) {
+  static long hash(long seed, String key) {
     int n = key.length();
     long h = seed ^ (n * 0x9E37_79B9_7F4A_7C15L);
     int i = 0;
@@ -117,7 +117,7 @@ public final class KeyTable {
   // ---------------------------------------------------------------- lookups and updates
 
   /** How many entries the table holds. */
-  public int size() {
+  int size() {
     return size;
   }
 
@@ -126,7 +126,7 @@ public final class KeyTable {
    *
    * @param hash the key's hash, from the function this table is always used with
    */
-  public int find(String key, long hash) {
+  int find(String key, long hash) {
     long tag = hash & TAG_MASK;
     long[] s = slots;
     int length = s.length;
@@ -152,7 +152,7 @@ public final class KeyTable {
    *
    * @return the new entry
    */
-  public int insert(String key, long hash, long value, int aux) {
+  int insert(String key, long hash, long value, int aux) {
     if (2 * size + 2 > entries.length) {
       growEntries();
     }
@@ -170,28 +170,28 @@ public final class KeyTable {
   }
 
   /** The entry's value. */
-  public long value(int entry) {
+  long value(int entry) {
     return entries[2 * entry];
   }
 
   /** The entry's aux. */
-  public int aux(int entry) {
+  int aux(int entry) {
     return (int) (entries[2 * entry + 1] >>> 32);
   }
 
   /** Sets the entry's value and aux. */
-  public void set(int entry, long value, int aux) {
+  void set(int entry, long value, int aux) {
     entries[2 * entry] = value;
     entries[2 * entry + 1] = (long) aux << 32 | (entries[2 * entry + 1] & OFFSET_MASK);
   }
 
   /** Sets the entry's value. */
-  public void setValue(int entry, long value) {
+  void setValue(int entry, long value) {
     entries[2 * entry] = value;
   }
 
   /** The entry's key, decoded (allocates; for tests and diagnostics). */
-  public String key(int entry) {
+  String key(int entry) {
     int p = start(entry);
     int end = end(entry);
     StringBuilder out = new StringBuilder(end - p);
@@ -212,14 +212,14 @@ public final class KeyTable {
   }
 
   /** Drops every entry, keeping the arrays for reuse. */
-  public void clear() {
+  void clear() {
     Arrays.fill(slots, 0);
     size = 0;
     used = 0;
   }
 
   /** Bytes held by the table's arrays, headers included. */
-  public long allocatedBytes() {
+  long allocatedBytes() {
     return 8L * slots.length + 8L * entries.length + arena.length + 3 * ARRAY_HEADER;
   }
 

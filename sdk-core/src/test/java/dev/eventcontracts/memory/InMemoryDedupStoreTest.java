@@ -1,7 +1,10 @@
-package dev.eventcontracts.dedup;
+package dev.eventcontracts.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.eventcontracts.dedup.ClaimState;
+import dev.eventcontracts.dedup.DedupStore;
+import dev.eventcontracts.dedup.StoreKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -371,7 +374,7 @@ class InMemoryDedupStoreTest {
   @Test
   void behavesLikeTheReferenceModelOnRandomOperations() {
     List<ToLongFunction<String>> hashes =
-        List.of(dev.eventcontracts.internal.KeyTable.seededHash(), ONE_HASH, k -> k.length() % 3);
+        List.of(KeyTable.seededHash(), ONE_HASH, k -> k.length() % 3);
     for (ToLongFunction<String> hash : hashes) {
       TestClock time = new TestClock();
       differential(new InMemoryDedupStore(1_000_000, time, hash), time, 1_000_000, 7);
@@ -460,8 +463,7 @@ class InMemoryDedupStoreTest {
 
   @Test
   void racingThreadsClaimEachKeyOnceEvenWhenAllKeysCollide() throws Exception {
-    for (ToLongFunction<String> hash :
-        List.of(dev.eventcontracts.internal.KeyTable.seededHash(), k -> k.hashCode() & 7)) {
+    for (ToLongFunction<String> hash : List.of(KeyTable.seededHash(), k -> k.hashCode() & 7)) {
       DedupStore shared = new InMemoryDedupStore(1_000_000, clock, hash);
       List<String> keys = new ArrayList<>();
       for (int i = 0; i < 2_000; i++) {

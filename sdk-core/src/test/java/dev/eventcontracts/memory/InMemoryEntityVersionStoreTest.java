@@ -1,8 +1,8 @@
-package dev.eventcontracts.ordering;
+package dev.eventcontracts.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.eventcontracts.internal.KeyTable;
+import dev.eventcontracts.ordering.EntityVersionStore;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

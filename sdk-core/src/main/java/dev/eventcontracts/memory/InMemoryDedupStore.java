@@ -1,6 +1,8 @@
-package dev.eventcontracts.dedup;
+package dev.eventcontracts.memory;
 
-import dev.eventcontracts.internal.KeyTable;
+import dev.eventcontracts.dedup.ClaimState;
+import dev.eventcontracts.dedup.DedupStore;
+import dev.eventcontracts.dedup.StoreKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;

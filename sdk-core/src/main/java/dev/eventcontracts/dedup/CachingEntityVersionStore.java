@@ -1,9 +1,10 @@
-package dev.eventcontracts.ordering;
+package dev.eventcontracts.dedup;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.eventcontracts.metrics.MetricNames;
+import dev.eventcontracts.ordering.EntityVersionStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -19,21 +20,20 @@ import java.util.concurrent.atomic.LongAdder;
  * position is a lower bound of the stored one for as long as the store keeps it: {@link
  * #knownPosition} answers from the cache, and an event at or below it is stale without a round
  * trip. {@link #current} and {@link #currentAll} still ask the store, since the cache knows no
- * upper bound. Made by {@code dev.eventcontracts.dedup.NearCache}; do not use it with a store that
- * forgets positions.
+ * upper bound. Made by {@link NearCache}; do not use it with a store that forgets positions.
  */
-public final class CachingEntityVersionStore implements EntityVersionStore {
+final class CachingEntityVersionStore implements EntityVersionStore {
   private final EntityVersionStore delegate;
   private final Cache<String, Long> known;
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
 
   /**
-   * Wraps {@code delegate}; use {@code NearCache.entityVersionStore} rather than this constructor.
+   * Wraps {@code delegate}.
    *
    * @param meterRegistry where lookups are counted, or null
    */
-  public CachingEntityVersionStore(
+  CachingEntityVersionStore(
       EntityVersionStore delegate,
       long maximumEntities,
       Duration expiry,

@@ -1,4 +1,4 @@
-package dev.eventcontracts.internal;
+package dev.eventcontracts.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,0 @@
-/**
- * Implementation details shared by the SDK's own packages. Not API: nothing here is covered by
- * compatibility promises, and it may change or disappear in any release without notice.
- */
-package dev.eventcontracts.internal;
