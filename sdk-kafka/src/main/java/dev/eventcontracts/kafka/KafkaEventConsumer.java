@@ -149,10 +149,10 @@ public final class KafkaEventConsumer implements AutoCloseable {
    * Test hook that simulates a crash: stops after the record in progress and closes the Kafka
    * consumer <em>without committing</em> anything that was not committed yet, so the records
    * finished since the last commit are delivered again to whoever takes the partitions over (and
-   * deduplicated there). The consumer still leaves the group, so the partitions move at once. Not
-   * for production use.
+   * deduplicated there). The consumer still leaves the group, so the partitions move at once.
+   * Package-private: not API; tests reach it through {@code KafkaTestHooks} in the test tree.
    */
-  public void kill() {
+  void kill() {
     stop(true);
   }
 

@@ -183,9 +183,9 @@ public final class PubSubEventConsumer implements AutoCloseable {
   /**
    * Test hook that simulates a crash: from now on nothing is acked or nacked, not even messages
    * whose handler finishes, and the Subscriber stops without waiting; the messages come back when
-   * their ack deadline passes. Not for production use.
+   * their ack deadline passes. Package-private: not API, only this package's tests call it.
    */
-  public void kill() {
+  void kill() {
     if (!stopped.compareAndSet(false, true)) {
       return;
     }

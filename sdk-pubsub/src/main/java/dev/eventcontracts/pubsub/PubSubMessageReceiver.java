@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  *   <li>The delivery attempt is the message's own when the subscription has a dead-letter policy;
  *       otherwise the receiver counts deliveries per message id in a bounded Caffeine cache.
  *   <li>After {@link #stopAccepting()} new messages are nacked unprocessed and waiting retries are
- *       nacked at once; after {@link #kill()} nothing is acked or nacked any more.
+ *       nacked at once; after a (test-only) kill nothing is acked or nacked any more.
  * </ul>
  */
 public final class PubSubMessageReceiver implements MessageReceiverWithAckResponse {
@@ -312,9 +312,10 @@ public final class PubSubMessageReceiver implements MessageReceiverWithAckRespon
 
   /**
    * Test hook that simulates a crash: from now on nothing is acked or nacked, not even messages
-   * whose handler finishes, so they come back when their lease runs out. Not for production use.
+   * whose handler finishes, so they come back when their lease runs out. Package-private: not API
+   * (the consumer's own crash hook uses it).
    */
-  public void kill() {
+  void kill() {
     killed = true;
     stopAccepting();
   }

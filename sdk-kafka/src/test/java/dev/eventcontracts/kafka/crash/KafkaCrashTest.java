@@ -11,6 +11,7 @@ import dev.eventcontracts.jdbc.JdbcTransactionalStore;
 import dev.eventcontracts.kafka.KafkaDeadLetterSink;
 import dev.eventcontracts.kafka.KafkaEventConsumer;
 import dev.eventcontracts.kafka.KafkaHeaders;
+import dev.eventcontracts.kafka.KafkaTestHooks;
 import dev.eventcontracts.kafka.crash.CrashMessage.Expect;
 import dev.eventcontracts.pipeline.EventPipeline;
 import dev.eventcontracts.pipeline.Outcome;
@@ -63,8 +64,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Exactly-once effects under crashes, end to end: a real Kafka broker, a real PostgreSQL, the SDK's
  * {@link KafkaEventConsumer} and {@link EventPipeline} in transactional mode on {@link
- * JdbcTransactionalStore}, and consumers killed abruptly ({@link KafkaEventConsumer#kill()}: no
- * commit) while they work.
+ * JdbcTransactionalStore}, and consumers killed abruptly ({@link KafkaTestHooks#kill}: no commit)
+ * while they work.
  *
  * <ol>
  *   <li>Generates a deterministic stream ({@link CrashStream}: {@code crash.events} messages, 10%
@@ -225,7 +226,7 @@ class KafkaCrashTest {
           if (victim >= 0) {
             Member dying = members[victim];
             long killStart = System.nanoTime();
-            dying.consumer().kill();
+            KafkaTestHooks.kill(dying.consumer());
             killNanos += System.nanoTime() - killStart;
             dying.sink().close();
             members[victim] = startMember();
