@@ -6,7 +6,9 @@ import java.util.Objects;
 
 /**
  * A handler bound to an event name, with the payload type it wants, the versions it accepts, the
- * version it wants payloads upcast to, and its replay policy.
+ * version it wants payloads upcast to, and its replay policy. Immutable: {@link #versions}, {@link
+ * #upcastTo(String)} and {@link #replayPolicy(ReplayPolicy)} return a changed copy, so a binding
+ * can be shared between pipelines and nothing changes it after the pipeline is built.
  *
  * <pre>{@code
  * HandlerBinding.of("profile.updated", ProfileUpdated.class, (p, ctx) -> apply(p))
@@ -20,51 +22,82 @@ public final class HandlerBinding<T> {
   private final String eventName;
   private final Class<T> payloadType;
   private final EventHandler<T> handler;
-  private EventVersion minVersion;
-  private EventVersion maxVersion;
-  private EventVersion upcastTo;
-  private ReplayPolicy replayPolicy = ReplayPolicy.PROCESS;
+  private final EventVersion minVersion;
+  private final EventVersion maxVersion;
+  private final EventVersion upcastTo;
+  private final ReplayPolicy replayPolicy;
 
-  private HandlerBinding(String eventName, Class<T> payloadType, EventHandler<T> handler) {
+  private HandlerBinding(
+      String eventName,
+      Class<T> payloadType,
+      EventHandler<T> handler,
+      EventVersion minVersion,
+      EventVersion maxVersion,
+      EventVersion upcastTo,
+      ReplayPolicy replayPolicy) {
     this.eventName = Objects.requireNonNull(eventName, "eventName");
     this.payloadType = Objects.requireNonNull(payloadType, "payloadType");
     this.handler = Objects.requireNonNull(handler, "handler");
+    this.minVersion = minVersion;
+    this.maxVersion = maxVersion;
+    this.upcastTo = upcastTo;
+    this.replayPolicy = Objects.requireNonNull(replayPolicy, "replayPolicy");
   }
 
   /** Binds a handler that receives the payload bound to {@code payloadType} by Jackson. */
   public static <T> HandlerBinding<T> of(
       String eventName, Class<T> payloadType, EventHandler<T> handler) {
-    return new HandlerBinding<>(eventName, payloadType, handler);
+    return new HandlerBinding<>(
+        eventName, payloadType, handler, null, null, null, ReplayPolicy.PROCESS);
   }
 
   /** Binds a handler that receives the payload as a JSON tree. */
   public static HandlerBinding<JsonNode> ofJson(String eventName, EventHandler<JsonNode> handler) {
-    return new HandlerBinding<>(eventName, JsonNode.class, handler);
-  }
-
-  /** Accepts only versions from {@code min} to {@code max}, inclusive; all versions by default. */
-  public HandlerBinding<T> versions(String min, String max) {
-    this.minVersion = EventVersion.parse(min);
-    this.maxVersion = EventVersion.parse(max);
-    if (minVersion.compareTo(maxVersion) > 0) {
-      throw new IllegalArgumentException("min version above max version");
-    }
-    return this;
+    return of(eventName, JsonNode.class, handler);
   }
 
   /**
-   * Upcasts payloads of older versions to {@code version} with the registry's upcasters before the
-   * handler sees them, so the handler sees one shape.
+   * A copy that accepts only versions from {@code min} to {@code max}, inclusive; all versions by
+   * default.
    */
-  public HandlerBinding<T> upcastTo(String version) {
-    this.upcastTo = EventVersion.parse(version);
-    return this;
+  public HandlerBinding<T> versions(String min, String max) {
+    EventVersion lowest = EventVersion.parse(min);
+    EventVersion highest = EventVersion.parse(max);
+    if (lowest.compareTo(highest) > 0) {
+      throw new IllegalArgumentException("min version above max version");
+    }
+    return new HandlerBinding<>(
+        eventName, payloadType, handler, lowest, highest, upcastTo, replayPolicy);
   }
 
-  /** Sets what the handler does with replayed events; {@link ReplayPolicy#PROCESS} by default. */
+  /**
+   * A copy that upcasts payloads of older versions to {@code version} with the registry's upcasters
+   * before the handler sees them, so the handler sees one shape.
+   */
+  public HandlerBinding<T> upcastTo(String version) {
+    return new HandlerBinding<>(
+        eventName,
+        payloadType,
+        handler,
+        minVersion,
+        maxVersion,
+        EventVersion.parse(version),
+        replayPolicy);
+  }
+
+  /**
+   * A copy with what the handler does with replayed events; {@link ReplayPolicy#PROCESS} by
+   * default.
+   */
   public HandlerBinding<T> replayPolicy(ReplayPolicy policy) {
-    this.replayPolicy = Objects.requireNonNull(policy, "policy");
-    return this;
+    return new HandlerBinding<>(
+        eventName,
+        payloadType,
+        handler,
+        minVersion,
+        maxVersion,
+        upcastTo,
+        Objects.requireNonNull(policy, "policy"));
   }
 
   /** The event name. */
