@@ -15,36 +15,106 @@ import java.util.Objects;
  * reason code), every error message, the exception, how often it was tried and when it was
  * rejected. A sink needs nothing else, so any sink works with any transport and on any thread.
  *
- * @param message the original message, unchanged
- * @param reason the outcome that rejected it; {@code reason.name()} is the reason code
- * @param violations every contract violation (empty for handler failures)
- * @param errors human-readable error messages, one per violation or one for the exception
- * @param exceptionClass class name of the handler's exception, or {@code null}
- * @param attempts how many times the handler ran (0 when the message never reached it)
- * @param eventId the event id when it could be read, or {@code null}
- * @param eventName the event name when it could be read, or {@code null}
- * @param eventVersion the event version when it could be read, or {@code null}
- * @param deadLetteredAt when the message was rejected
+ * <p>A value that may gain fields: it is made with {@link #builder(InboundMessage, Outcome,
+ * Instant)} (a sink's tests do that), so a new field never breaks a caller.
  */
-public record DeadLetter(
-    InboundMessage message,
-    Outcome reason,
-    List<Violation> violations,
-    List<String> errors,
-    String exceptionClass,
-    int attempts,
-    String eventId,
-    String eventName,
-    String eventVersion,
-    Instant deadLetteredAt) {
+public final class DeadLetter {
+  private final InboundMessage message;
+  private final Outcome reason;
+  private final List<Violation> violations;
+  private final List<String> errors;
+  private final String exceptionClass;
+  private final int attempts;
+  private final String eventId;
+  private final String eventName;
+  private final String eventVersion;
+  private final Instant deadLetteredAt;
 
-  /** Checks the components and copies the collections. */
-  public DeadLetter {
-    Objects.requireNonNull(message, "message");
-    Objects.requireNonNull(reason, "reason");
-    violations = List.copyOf(violations);
-    errors = List.copyOf(errors);
-    Objects.requireNonNull(deadLetteredAt, "deadLetteredAt");
+  private DeadLetter(Builder b) {
+    this.message = b.message;
+    this.reason = b.reason;
+    this.violations = b.violations;
+    this.errors = b.errors;
+    this.exceptionClass = b.exceptionClass;
+    this.attempts = b.attempts;
+    this.eventId = b.eventId;
+    this.eventName = b.eventName;
+    this.eventVersion = b.eventVersion;
+    this.deadLetteredAt = b.deadLetteredAt;
+  }
+
+  /**
+   * Starts a dead letter; violations and errors default to none, the attempts to 0, the event's id,
+   * name and version and the exception class to absent.
+   *
+   * @param message the original message, unchanged
+   * @param reason the outcome that rejected it
+   * @param deadLetteredAt when the message was rejected
+   */
+  public static Builder builder(InboundMessage message, Outcome reason, Instant deadLetteredAt) {
+    return new Builder(message, reason, deadLetteredAt);
+  }
+
+  /** A builder holding this dead letter's values, to make a changed copy. */
+  public Builder toBuilder() {
+    return builder(message, reason, deadLetteredAt)
+        .violations(violations)
+        .errors(errors)
+        .exceptionClass(exceptionClass)
+        .attempts(attempts)
+        .eventId(eventId)
+        .eventName(eventName)
+        .eventVersion(eventVersion);
+  }
+
+  /** The original message, unchanged. */
+  public InboundMessage message() {
+    return message;
+  }
+
+  /** The outcome that rejected it; {@code reason().name()} is the reason code. */
+  public Outcome reason() {
+    return reason;
+  }
+
+  /** Every contract violation (empty for handler failures). */
+  public List<Violation> violations() {
+    return violations;
+  }
+
+  /** Human-readable error messages, one per violation or one for the exception. */
+  public List<String> errors() {
+    return errors;
+  }
+
+  /** Class name of the handler's exception, or {@code null}. */
+  public String exceptionClass() {
+    return exceptionClass;
+  }
+
+  /** How many times the handler ran (0 when the message never reached it). */
+  public int attempts() {
+    return attempts;
+  }
+
+  /** The event id when it could be read, or {@code null}. */
+  public String eventId() {
+    return eventId;
+  }
+
+  /** The event name when it could be read, or {@code null}. */
+  public String eventName() {
+    return eventName;
+  }
+
+  /** The event version when it could be read, or {@code null}. */
+  public String eventVersion() {
+    return eventVersion;
+  }
+
+  /** When the message was rejected. */
+  public Instant deadLetteredAt() {
+    return deadLetteredAt;
   }
 
   /** The original message value, unchanged. */
@@ -70,5 +140,128 @@ public record DeadLetter(
   /** The stable reason code: the outcome's name, such as {@code INVALID} or {@code FAILED}. */
   public String reasonCode() {
     return reason.name();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof DeadLetter other
+        && message.equals(other.message)
+        && reason == other.reason
+        && violations.equals(other.violations)
+        && errors.equals(other.errors)
+        && Objects.equals(exceptionClass, other.exceptionClass)
+        && attempts == other.attempts
+        && Objects.equals(eventId, other.eventId)
+        && Objects.equals(eventName, other.eventName)
+        && Objects.equals(eventVersion, other.eventVersion)
+        && deadLetteredAt.equals(other.deadLetteredAt);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        message,
+        reason,
+        violations,
+        errors,
+        exceptionClass,
+        attempts,
+        eventId,
+        eventName,
+        eventVersion,
+        deadLetteredAt);
+  }
+
+  @Override
+  public String toString() {
+    return "DeadLetter[reason="
+        + reason
+        + ", origin="
+        + message.origin()
+        + ", eventId="
+        + eventId
+        + ", eventName="
+        + eventName
+        + ", eventVersion="
+        + eventVersion
+        + ", attempts="
+        + attempts
+        + ", exceptionClass="
+        + exceptionClass
+        + ", violations="
+        + violations.size()
+        + ", deadLetteredAt="
+        + deadLetteredAt
+        + "]";
+  }
+
+  /** Builds a {@link DeadLetter}. */
+  public static final class Builder {
+    private final InboundMessage message;
+    private final Outcome reason;
+    private final Instant deadLetteredAt;
+    private List<Violation> violations = List.of();
+    private List<String> errors = List.of();
+    private String exceptionClass;
+    private int attempts;
+    private String eventId;
+    private String eventName;
+    private String eventVersion;
+
+    private Builder(InboundMessage message, Outcome reason, Instant deadLetteredAt) {
+      this.message = Objects.requireNonNull(message, "message");
+      this.reason = Objects.requireNonNull(reason, "reason");
+      this.deadLetteredAt = Objects.requireNonNull(deadLetteredAt, "deadLetteredAt");
+    }
+
+    /** Every contract violation; copied. */
+    public Builder violations(List<Violation> violations) {
+      this.violations = List.copyOf(violations);
+      return this;
+    }
+
+    /** The human-readable error messages; copied. */
+    public Builder errors(List<String> errors) {
+      this.errors = List.copyOf(errors);
+      return this;
+    }
+
+    /** The class name of the handler's exception, or {@code null} for none. */
+    public Builder exceptionClass(String exceptionClass) {
+      this.exceptionClass = exceptionClass;
+      return this;
+    }
+
+    /** How many times the handler ran; not negative. */
+    public Builder attempts(int attempts) {
+      if (attempts < 0) {
+        throw new IllegalArgumentException("attempts must not be negative: " + attempts);
+      }
+      this.attempts = attempts;
+      return this;
+    }
+
+    /** The event id, or {@code null} when it could not be read. */
+    public Builder eventId(String eventId) {
+      this.eventId = eventId;
+      return this;
+    }
+
+    /** The event name, or {@code null} when it could not be read. */
+    public Builder eventName(String eventName) {
+      this.eventName = eventName;
+      return this;
+    }
+
+    /** The event version, or {@code null} when it could not be read. */
+    public Builder eventVersion(String eventVersion) {
+      this.eventVersion = eventVersion;
+      return this;
+    }
+
+    /** The dead letter. */
+    public DeadLetter build() {
+      return new DeadLetter(this);
+    }
   }
 }

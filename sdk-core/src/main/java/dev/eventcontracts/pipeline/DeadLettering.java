@@ -75,17 +75,15 @@ final class DeadLettering {
   private ProcessingResult deadLetter(PreparedMessage p, Throwable failure, List<String> errors) {
     Envelope envelope = p.envelope();
     DeadLetter deadLetter =
-        new DeadLetter(
-            p.message,
-            p.rejection,
-            p.violations,
-            errors,
-            failure == null ? null : failure.getClass().getName(),
-            p.rejection == Outcome.FAILED ? p.attempt : 0,
-            envelope == null ? null : envelope.eventId(),
-            envelope == null ? null : envelope.eventName(),
-            envelope == null ? null : envelope.eventVersion(),
-            results.clock().instant());
+        DeadLetter.builder(p.message, p.rejection, results.clock().instant())
+            .violations(p.violations)
+            .errors(errors)
+            .exceptionClass(failure == null ? null : failure.getClass().getName())
+            .attempts(p.rejection == Outcome.FAILED ? p.attempt : 0)
+            .eventId(envelope == null ? null : envelope.eventId())
+            .eventName(envelope == null ? null : envelope.eventName())
+            .eventVersion(envelope == null ? null : envelope.eventVersion())
+            .build();
     try {
       sink.publish(deadLetter);
     } catch (Exception e) {

@@ -5,9 +5,11 @@ import dev.eventcontracts.envelope.Envelope;
 import dev.eventcontracts.envelope.Origin;
 import java.sql.Connection;
 import java.util.Map;
-import java.util.Optional;
 
-/** What a handler knows about the event it handles, besides the payload. */
+/**
+ * What a handler knows about the event it handles, besides the payload. Values that may be absent
+ * are {@code null}, as in every value the SDK hands out.
+ */
 public final class EventContext {
   private final Envelope envelope;
   private final EventContract contract;
@@ -75,21 +77,27 @@ public final class EventContext {
     return idempotencyKey;
   }
 
-  /** The entity the event orders against, when its contract has an ordering rule. */
-  public Optional<String> entity() {
-    return Optional.ofNullable(entity);
-  }
-
-  /** The event's entity version (or timestamp position), when its contract has an ordering rule. */
-  public Optional<Long> entityVersion() {
-    return Optional.ofNullable(entityVersion);
+  /**
+   * The entity the event orders against, or {@code null} when its contract has no ordering rule.
+   */
+  public String entity() {
+    return entity;
   }
 
   /**
-   * The open transaction's connection in transactional mode: write side effects through it so they
-   * commit together with the idempotency key and the entity version. Do not commit or close it.
+   * The event's entity version (or timestamp position), or {@code null} when its contract has no
+   * ordering rule.
    */
-  public Optional<Connection> connection() {
-    return Optional.ofNullable(connection);
+  public Long entityVersion() {
+    return entityVersion;
+  }
+
+  /**
+   * The open transaction's connection in transactional mode, or {@code null} outside it: write side
+   * effects through it so they commit together with the idempotency key and the entity version. Do
+   * not commit or close it.
+   */
+  public Connection connection() {
+    return connection;
   }
 }

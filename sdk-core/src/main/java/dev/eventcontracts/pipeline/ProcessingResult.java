@@ -9,47 +9,141 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What the pipeline did with one message.
- *
- * @param message the message
- * @param outcome the outcome
- * @param disposition what the transport must do
- * @param retryAfter how long to wait before the redelivery, when the disposition is {@link
- *     Disposition#RETRY}; zero otherwise
- * @param envelope the envelope, or {@code null} when the message was unreadable
- * @param replay whether the message was marked as a replay
- * @param idempotencyKey the key the event was deduplicated by, or {@code null}
- * @param entity the ordering entity, or {@code null}
- * @param entityVersion the event's ordering position, or {@code null}
- * @param violations contract violations (for rejected events)
- * @param error the handler's (or the sink's) exception, or {@code null}
- * @param deadLetter the dead letter that was stored, or {@code null}
+ * What the pipeline did with one message. Only the pipeline makes these (users read them), so the
+ * class may gain accessors in any minor release without breaking anyone. Values that may be absent
+ * are {@code null}, as everywhere in the SDK's values (see docs/api-internals.md).
  */
-public record ProcessingResult(
-    InboundMessage message,
-    Outcome outcome,
-    Disposition disposition,
-    Duration retryAfter,
-    Envelope envelope,
-    boolean replay,
-    String idempotencyKey,
-    String entity,
-    Long entityVersion,
-    List<Violation> violations,
-    Throwable error,
-    DeadLetter deadLetter) {
+public final class ProcessingResult {
+  private final InboundMessage message;
+  private final Outcome outcome;
+  private final Disposition disposition;
+  private final Duration retryAfter;
+  private final Envelope envelope;
+  private final boolean replay;
+  private final String idempotencyKey;
+  private final String entity;
+  private final Long entityVersion;
+  private final List<Violation> violations;
+  private final Throwable error;
+  private final DeadLetter deadLetter;
 
-  /** Checks the components and copies the violations. */
-  public ProcessingResult {
-    Objects.requireNonNull(message, "message");
-    Objects.requireNonNull(outcome, "outcome");
-    Objects.requireNonNull(disposition, "disposition");
-    Objects.requireNonNull(retryAfter, "retryAfter");
-    violations = List.copyOf(violations);
+  ProcessingResult(
+      InboundMessage message,
+      Outcome outcome,
+      Disposition disposition,
+      Duration retryAfter,
+      Envelope envelope,
+      boolean replay,
+      String idempotencyKey,
+      String entity,
+      Long entityVersion,
+      List<Violation> violations,
+      Throwable error,
+      DeadLetter deadLetter) {
+    this.message = Objects.requireNonNull(message, "message");
+    this.outcome = Objects.requireNonNull(outcome, "outcome");
+    this.disposition = Objects.requireNonNull(disposition, "disposition");
+    this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
+    this.envelope = envelope;
+    this.replay = replay;
+    this.idempotencyKey = idempotencyKey;
+    this.entity = entity;
+    this.entityVersion = entityVersion;
+    this.violations = List.copyOf(violations);
+    this.error = error;
+    this.deadLetter = deadLetter;
+  }
+
+  /** The message. */
+  public InboundMessage message() {
+    return message;
+  }
+
+  /** The outcome. */
+  public Outcome outcome() {
+    return outcome;
+  }
+
+  /** What the transport must do. */
+  public Disposition disposition() {
+    return disposition;
+  }
+
+  /**
+   * How long to wait before the redelivery, when the disposition is {@link Disposition#RETRY}; zero
+   * otherwise.
+   */
+  public Duration retryAfter() {
+    return retryAfter;
+  }
+
+  /** The envelope, or {@code null} when the message was unreadable. */
+  public Envelope envelope() {
+    return envelope;
+  }
+
+  /** Whether the message was marked as a replay. */
+  public boolean replay() {
+    return replay;
+  }
+
+  /** The key the event was deduplicated by, or {@code null}. */
+  public String idempotencyKey() {
+    return idempotencyKey;
+  }
+
+  /** The ordering entity, or {@code null}. */
+  public String entity() {
+    return entity;
+  }
+
+  /** The event's ordering position, or {@code null}. */
+  public Long entityVersion() {
+    return entityVersion;
+  }
+
+  /** Contract violations (for rejected events); empty otherwise. */
+  public List<Violation> violations() {
+    return violations;
+  }
+
+  /** The handler's (or the sink's) exception, or {@code null}. */
+  public Throwable error() {
+    return error;
+  }
+
+  /** The dead letter that was stored, or {@code null}. */
+  public DeadLetter deadLetter() {
+    return deadLetter;
   }
 
   /** True when the transport may acknowledge (commit) the message. */
   public boolean acknowledged() {
     return disposition == Disposition.ACKNOWLEDGE;
+  }
+
+  @Override
+  public String toString() {
+    return "ProcessingResult[outcome="
+        + outcome
+        + ", disposition="
+        + disposition
+        + ", retryAfter="
+        + retryAfter
+        + ", origin="
+        + message.origin()
+        + ", replay="
+        + replay
+        + ", idempotencyKey="
+        + idempotencyKey
+        + ", entity="
+        + entity
+        + ", entityVersion="
+        + entityVersion
+        + ", violations="
+        + violations.size()
+        + ", error="
+        + (error == null ? null : error.getClass().getName())
+        + "]";
   }
 }

@@ -91,7 +91,7 @@ class TransactionalModeTest {
     /** A handler that "writes" through the transaction and fails while {@code failing} is set. */
     EventHandler<JsonNode> handler(boolean[] failing) {
       return (payload, ctx) -> {
-        assertThat(ctx.connection()).containsSame(connection);
+        assertThat(ctx.connection()).isSameAs(connection);
         staged.add(payload.get("candidate_id").asText() + "@" + payload.get("profile_version"));
         if (failing[0]) {
           throw new IllegalStateException("constraint violated");

@@ -30,14 +30,12 @@ final class HeaderMapping {
         InboundMessage.builder(record.value() == null ? EMPTY : record.value())
             .key(record.key())
             .origin(
-                new Origin(
-                    TRANSPORT,
-                    record.topic(),
-                    record.partition(),
-                    record.offset(),
-                    null,
-                    record.timestamp() < 0 ? -1 : record.timestamp(),
-                    groupId));
+                Origin.builder(TRANSPORT, record.topic())
+                    .partition(record.partition())
+                    .offset(record.offset())
+                    .timestampMillis(record.timestamp() < 0 ? -1 : record.timestamp())
+                    .consumerGroup(groupId)
+                    .build());
     for (Header header : record.headers()) {
       b.header(header.key(), header.value());
     }

@@ -40,12 +40,9 @@ final class MessageMapping {
             ? message.getPublishTime().getSeconds() * 1000
                 + message.getPublishTime().getNanos() / 1_000_000
             : -1;
-    return new Origin(
-        PubSubAttributes.TRANSPORT,
-        subscription,
-        -1,
-        -1,
-        message.getMessageId().isEmpty() ? null : message.getMessageId(),
-        publishMillis);
+    return Origin.builder(PubSubAttributes.TRANSPORT, subscription)
+        .messageId(message.getMessageId().isEmpty() ? null : message.getMessageId())
+        .timestampMillis(publishMillis)
+        .build();
   }
 }

@@ -34,7 +34,12 @@ class MessageMappingTest {
 
     assertThat(in.value()).isEqualTo("{}".getBytes());
     assertThat(in.attributes()).containsExactly(Map.entry("replay", "true"));
-    assertThat(in.origin()).isEqualTo(new Origin("pubsub", SUB, -1, -1, "42", 1_700_000_000_005L));
+    assertThat(in.origin())
+        .isEqualTo(
+            Origin.builder("pubsub", SUB)
+                .messageId("42")
+                .timestampMillis(1_700_000_000_005L)
+                .build());
   }
 
   @Test
@@ -48,12 +53,11 @@ class MessageMappingTest {
   @Test
   void defaultDeadLetterTopicIsTheSubscriptionIdWithASuffix() {
     assertThat(
-            PubSubDeadLetterSink.defaultTopicNaming()
-                .apply(new Origin("pubsub", SUB, -1, -1, null, -1)))
+            PubSubDeadLetterSink.defaultTopicNaming().apply(Origin.builder("pubsub", SUB).build()))
         .isEqualTo("orders-dlq");
     assertThat(
             PubSubDeadLetterSink.defaultTopicNaming()
-                .apply(new Origin("kafka", "t", 0, 1, null, -1)))
+                .apply(Origin.builder("kafka", "t").partition(0).offset(1).build()))
         .isEqualTo("t-dlq");
   }
 
@@ -82,20 +86,15 @@ class MessageMappingTest {
   @Test
   void deadLetterMessageKeepsTheOriginalAttributesButNoStaleDeadLetterOnes() {
     DeadLetter dl =
-        new DeadLetter(
-            new InboundMessage(
-                "x".getBytes(),
-                Map.of("tenant", "acme", "ec-dlq-reason", "OLD"),
-                new Origin("pubsub", SUB, -1, -1, "7", 1_000)),
-            Outcome.MALFORMED,
-            List.of(),
-            List.of("malformed"),
-            null,
-            0,
-            null,
-            null,
-            null,
-            Instant.parse("2026-01-01T00:00:00Z"));
+        DeadLetter.builder(
+                new InboundMessage(
+                    "x".getBytes(),
+                    Map.of("tenant", "acme", "ec-dlq-reason", "OLD"),
+                    Origin.builder("pubsub", SUB).messageId("7").timestampMillis(1_000).build()),
+                Outcome.MALFORMED,
+                Instant.parse("2026-01-01T00:00:00Z"))
+            .errors(List.of("malformed"))
+            .build();
 
     PubsubMessage m = PubSubDeadLetterSink.toMessage(dl);
 
@@ -130,7 +129,13 @@ class MessageMappingTest {
         InboundMessage.builder("{}".getBytes())
             .key("order-9")
             .header("tenant", "acme".getBytes())
-            .origin(new Origin("kafka", "orders", 3, 41, null, 1_000, "billing"))
+            .origin(
+                Origin.builder("kafka", "orders")
+                    .partition(3)
+                    .offset(41)
+                    .timestampMillis(1_000)
+                    .consumerGroup("billing")
+                    .build())
             .build();
 
     PubsubMessage dead = PubSubDeadLetterSink.toMessage(deadLetter(fromKafka));
@@ -155,16 +160,8 @@ class MessageMappingTest {
   }
 
   private static DeadLetter deadLetter(InboundMessage message) {
-    return new DeadLetter(
-        message,
-        Outcome.INVALID,
-        List.of(),
-        List.of("invalid"),
-        null,
-        0,
-        null,
-        null,
-        null,
-        Instant.parse("2026-01-01T00:00:00Z"));
+    return DeadLetter.builder(message, Outcome.INVALID, Instant.parse("2026-01-01T00:00:00Z"))
+        .errors(List.of("invalid"))
+        .build();
   }
 }

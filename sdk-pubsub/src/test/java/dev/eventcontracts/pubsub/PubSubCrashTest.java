@@ -238,7 +238,7 @@ class PubSubCrashTest {
                 HandlerBinding.ofJson(
                     "profile.updated",
                     (JsonNode payload, dev.eventcontracts.pipeline.EventContext ctx) -> {
-                      Connection c = ctx.connection().orElseThrow();
+                      Connection c = ctx.connection();
                       String entity = payload.path("candidate_id").asText();
                       int version = payload.path("profile_version").asInt();
                       String eventId = ctx.envelope().eventId();

@@ -62,7 +62,7 @@ class CommerceConsumerContractTest {
     }
 
     void onInventory(InventoryUpdated e, EventContext context) throws SQLException {
-      Connection tx = context.connection().orElseThrow();
+      Connection tx = context.connection();
       try (PreparedStatement ps =
           tx.prepareStatement(
               "MERGE INTO stock (product_id, location_id, available) KEY (product_id, location_id)"
@@ -75,7 +75,7 @@ class CommerceConsumerContractTest {
     }
 
     void onPrice(PriceChanged e, EventContext context) throws SQLException {
-      Connection tx = context.connection().orElseThrow();
+      Connection tx = context.connection();
       try (PreparedStatement ps =
           tx.prepareStatement(
               "MERGE INTO prices (product_id, price) KEY (product_id) VALUES (?, ?)")) {

@@ -655,8 +655,7 @@ public final class KafkaConsumerBenchmark {
                     .transactionBatchSize(
                         v == Variant.T1 ? 1 : EventPipeline.DEFAULT_TRANSACTION_BATCH_SIZE),
             (payload, context) -> {
-              try (PreparedStatement statement =
-                  context.connection().orElseThrow().prepareStatement(insert)) {
+              try (PreparedStatement statement = context.connection().prepareStatement(insert)) {
                 statement.setString(1, context.idempotencyKey());
                 statement.setInt(2, payload.size());
                 statement.executeUpdate();

@@ -189,7 +189,6 @@ class OutageTest {
                   try (PreparedStatement insert =
                       context
                           .connection()
-                          .orElseThrow()
                           .prepareStatement(
                               "INSERT INTO applied (event_key) VALUES (?) ON CONFLICT DO NOTHING")) {
                     insert.setString(1, key);

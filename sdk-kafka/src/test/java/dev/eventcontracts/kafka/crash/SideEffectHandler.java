@@ -109,19 +109,19 @@ final class SideEffectHandler implements EventHandler<JsonNode> {
   @Override
   public void handle(JsonNode payload, EventContext context) throws Exception {
     calls.incrementAndGet();
-    Connection connection =
-        context
-            .connection()
-            .orElseThrow(() -> new AssertionError("no transaction: not in transactional mode"));
+    Connection connection = context.connection();
+    if (connection == null) {
+      throw new AssertionError("no transaction: not in transactional mode");
+    }
     String event = context.envelope().eventName();
     String entity =
         payload.has("candidate_id")
             ? payload.get("candidate_id").asText()
             : payload.get("job_id").asText();
-    long version =
-        context
-            .entityVersion()
-            .orElseThrow(() -> new AssertionError("no entity version for " + event));
+    Long version = context.entityVersion();
+    if (version == null) {
+      throw new AssertionError("no entity version for " + event);
+    }
     String key = context.idempotencyKey();
 
     try (PreparedStatement insert =

@@ -642,7 +642,7 @@ public abstract class TransactionalStoreContract {
                 KIT_EVENT,
                 (JsonNode payload, dev.eventcontracts.pipeline.EventContext context) -> {
                   String item = payload.get("item").asText();
-                  Connection connection = context.connection().orElseThrow();
+                  Connection connection = context.connection();
                   insertScratchRow(connection, item + ":" + payload.get("version").asLong());
                   if (failing.stream().anyMatch(f -> item.equals(name(f)))) {
                     throw new IllegalStateException("the handler failed after writing");

@@ -88,7 +88,11 @@ public final class InMemoryTransport implements TransportUnderTest {
           InboundMessage.builder(value.clone())
               .key(key)
               .attributes(attrs)
-              .origin(new Origin(TRANSPORT, name, -1, offset++, null, System.currentTimeMillis()))
+              .origin(
+                  Origin.builder(TRANSPORT, name)
+                      .offset(offset++)
+                      .timestampMillis(System.currentTimeMillis())
+                      .build())
               .build();
       queues.computeIfAbsent(key, k -> new ArrayDeque<>()).add(new Waiting(message));
       notifyAll();

@@ -226,8 +226,7 @@ class HandlerHarnessTest {
             "account.updated",
             AccountUpdated.class,
             (event, context) -> {
-              H2Ledger.upsert(
-                  context.connection().orElseThrow(), event.accountId(), event.balance());
+              H2Ledger.upsert(context.connection(), event.accountId(), event.balance());
               cache.put(event.accountId(), event.balance());
             });
     HandlerHarness harness =
@@ -259,9 +258,7 @@ class HandlerHarnessTest {
                         AccountUpdated.class,
                         (event, context) ->
                             H2Ledger.upsert(
-                                context.connection().orElseThrow(),
-                                event.accountId(),
-                                event.balance()))
+                                context.connection(), event.accountId(), event.balance()))
                     .replayPolicy(ReplayPolicy.REPROCESS))
             .transactionalStore(db::store)
             .reset(db::reset)

@@ -93,7 +93,12 @@ class RecordingHandlerTest {
 
   private ProcessingResult deliver(
       ObjectNode event, Map<String, String> attributes, int partition, long offset, int attempt) {
-    Origin origin = new Origin("test", "recruiting", partition, offset, null, 0);
+    Origin origin =
+        Origin.builder("test", "recruiting")
+            .partition(partition)
+            .offset(offset)
+            .timestampMillis(0)
+            .build();
     ProcessingResult result =
         pipeline.process(
             new InboundMessage(RecruitingEvents.bytes(event), attributes, origin), attempt);
