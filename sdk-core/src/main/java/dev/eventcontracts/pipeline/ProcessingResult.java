@@ -11,7 +11,7 @@ import java.util.Objects;
 /**
  * What the pipeline did with one message. Only the pipeline makes these (users read them), so the
  * class may gain accessors in any minor release without breaking anyone. Values that may be absent
- * are {@code null}, as everywhere in the SDK's values (see docs/api-internals.md).
+ * are {@code null}, as in every value the SDK hands out.
  */
 public final class ProcessingResult {
   private final InboundMessage message;
