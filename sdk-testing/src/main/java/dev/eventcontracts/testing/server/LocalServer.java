@@ -1,5 +1,7 @@
 package dev.eventcontracts.testing.server;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A server binary running as a child process, with a temporary directory that holds its files and
@@ -142,16 +145,25 @@ final class LocalServer {
   }
 
   private void awaitReady(Duration timeout, BooleanSupplier ready) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!ready.getAsBoolean()) {
-      // waiting on the process doubles as the pause between probes and notices an early exit
-      if (waitFor(process, POLL_MILLIS)) {
-        throw new IllegalStateException(
-            name + " exited with code " + process.exitValue() + " while starting" + logTail());
-      }
-      if (System.nanoTime() - deadline > 0) {
-        throw new IllegalStateException(name + " was not ready within " + timeout + logTail());
-      }
+    try {
+      await(name + " ready")
+          .atMost(timeout)
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(POLL_MILLIS))
+          .until(
+              () -> {
+                if (!process.isAlive()) {
+                  throw new IllegalStateException(
+                      name
+                          + " exited with code "
+                          + process.exitValue()
+                          + " while starting"
+                          + logTail());
+                }
+                return ready.getAsBoolean();
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException(name + " was not ready within " + timeout + logTail(), e);
     }
   }
 
