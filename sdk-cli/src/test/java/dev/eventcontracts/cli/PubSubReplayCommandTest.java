@@ -1,6 +1,7 @@
 package dev.eventcontracts.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +27,7 @@ import io.grpc.ManagedChannelBuilder;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -176,19 +178,24 @@ class PubSubReplayCommandTest {
 
   private static List<PubsubMessage> pull(SubscriptionAdminClient subs, String sub, int count) {
     List<PubsubMessage> out = new ArrayList<>();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (out.size() < count && System.nanoTime() < deadline) {
-      List<String> ackIds = new ArrayList<>();
-      for (ReceivedMessage m :
-          subs.pull(PullRequest.newBuilder().setSubscription(sub).setMaxMessages(10).build())
-              .getReceivedMessagesList()) {
-        out.add(m.getMessage());
-        ackIds.add(m.getAckId());
-      }
-      if (!ackIds.isEmpty()) {
-        subs.acknowledge(sub, ackIds);
-      }
-    }
+    await(count + " messages on " + sub)
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(10))
+        .until(
+            () -> {
+              List<String> ackIds = new ArrayList<>();
+              for (ReceivedMessage m :
+                  subs.pull(
+                          PullRequest.newBuilder().setSubscription(sub).setMaxMessages(10).build())
+                      .getReceivedMessagesList()) {
+                out.add(m.getMessage());
+                ackIds.add(m.getAckId());
+              }
+              if (!ackIds.isEmpty()) {
+                subs.acknowledge(sub, ackIds);
+              }
+              return out.size() >= count;
+            });
     assertThat(out).hasSize(count);
     return out;
   }
