@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -50,7 +51,7 @@ final class LocalServer {
    */
   static LocalServer start(
       String name, Path dir, List<String> command, Duration timeout, BooleanSupplier ready) {
-    LocalServer server = new LocalServer(name, dir, launch(name, dir, command));
+    LocalServer server = new LocalServer(name, dir, launch(name, dir, command, Map.of()));
     try {
       server.awaitReady(timeout, ready);
       return server;
@@ -62,7 +63,17 @@ final class LocalServer {
 
   /** Runs a one-off command in {@code dir} to completion and fails unless it exits with 0. */
   static void run(String name, Path dir, List<String> command, Duration timeout) {
-    Process process = launch(name, dir, command);
+    run(name, dir, command, Map.of(), timeout);
+  }
+
+  /** Like {@link #run(String, Path, List, Duration)}, with {@code environment} set for it. */
+  static void run(
+      String name,
+      Path dir,
+      List<String> command,
+      Map<String, String> environment,
+      Duration timeout) {
+    Process process = launch(name, dir, command, environment);
     boolean exited = waitFor(process, timeout.toMillis());
     if (!exited) {
       process.destroyForcibly();
@@ -171,13 +182,16 @@ final class LocalServer {
     return logTail(dir, name);
   }
 
-  private static Process launch(String name, Path dir, List<String> command) {
+  private static Process launch(
+      String name, Path dir, List<String> command, Map<String, String> environment) {
     try {
-      return new ProcessBuilder(command)
-          .directory(dir.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(dir, name).toFile()))
-          .start();
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(dir, name).toFile()));
+      builder.environment().putAll(environment);
+      return builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot launch " + command.get(0), e);
     }
