@@ -21,9 +21,11 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A server binary running as a child process, with a temporary directory that holds its files and
- * its log; the process is stopped and the directory deleted on {@link #stop()} or at JVM exit.
+ * its log; the process is stopped and the directory deleted on {@link #stop()} or at JVM exit. The
+ * one child-process launcher of the SDK's tests and benchmarks: {@link RedisServer}, {@link
+ * MariaDbServer} and {@link PubSubServer} run on it, and so can any server a test needs.
  */
-final class LocalServer {
+public final class LocalServer {
   /** The loopback address that every server binds to. */
   static final String HOST = "127.0.0.1";
 
@@ -47,9 +49,11 @@ final class LocalServer {
 
   /**
    * Launches {@code command} in {@code dir}, which it then owns, and waits until {@code ready}
-   * answers true; fails with the log's tail if the process exits first or the timeout passes.
+   * answers true; fails with the log's tail if the process exits first or the timeout passes. The
+   * output goes to {@code name.log} in {@code dir}; the standard input stays an open pipe, so a
+   * child that watches it sees its end when this JVM dies.
    */
-  static LocalServer start(
+  public static LocalServer start(
       String name, Path dir, List<String> command, Duration timeout, BooleanSupplier ready) {
     LocalServer server = new LocalServer(name, dir, launch(name, dir, command, Map.of()));
     try {
@@ -86,8 +90,13 @@ final class LocalServer {
     }
   }
 
+  /** The running process, for its pid or CPU time. */
+  public ProcessHandle process() {
+    return process.toHandle();
+  }
+
   /** Stops the process (SIGTERM, then SIGKILL after a bound) and deletes the directory. */
-  synchronized void stop() {
+  public synchronized void stop() {
     if (stopped) {
       return;
     }
