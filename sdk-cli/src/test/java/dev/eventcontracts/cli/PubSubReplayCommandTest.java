@@ -1,5 +1,6 @@
 package dev.eventcontracts.cli;
 
+import static dev.eventcontracts.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -24,9 +25,6 @@ import com.google.pubsub.v1.TopicName;
 import dev.eventcontracts.testing.server.PubSubServer;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,21 +37,9 @@ class PubSubReplayCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PROJECT = "cli-test";
 
-  record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        EventContractsCommand.commandLine(
-                InputStream.nullInputStream(), new PrintWriter(out), new PrintWriter(err))
-            .execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @Test
   void pubsubNeedsAProject() {
-    Run run = run("replay", "--transport", "pubsub", "--from", "orders-dlq-reader");
+    CliRun run = run("replay", "--transport", "pubsub", "--from", "orders-dlq-reader");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--project is required for Pub/Sub");
   }
@@ -124,7 +110,7 @@ class PubSubReplayCommandTest {
       publisher.shutdown();
 
       String host = server.target();
-      Run dry =
+      CliRun dry =
           run(
               "replay",
               "--transport",
@@ -143,7 +129,7 @@ class PubSubReplayCommandTest {
       assertThat(drySummary.path("matched").asLong()).isEqualTo(1);
       assertThat(drySummary.path("replayed").asLong()).isZero();
 
-      Run replay =
+      CliRun replay =
           run(
               "replay",
               "--transport",
