@@ -5,6 +5,7 @@ import dev.eventcontracts.contract.ContractRegistry;
 import dev.eventcontracts.envelope.EnvelopeReader;
 import dev.eventcontracts.envelope.EnvelopeResult;
 import dev.eventcontracts.envelope.InboundMessage;
+import dev.eventcontracts.testing.fixtures.RecruitingEvents;
 import dev.eventcontracts.validation.EventValidator;
 import dev.eventcontracts.validation.ValidationReport;
 import dev.eventcontracts.validation.ValidationStatus;
@@ -76,7 +77,7 @@ public class ContractsBenchmark {
     withoutFastPath = EventValidator.of(Registries.withoutFastPath("recruiting"));
     reader = EnvelopeReader.of(registry.envelopeFormats(), registry.limits());
     jackson = new ObjectMapper();
-    List<byte[]> generated = RecruitingEvents.generate(EVENTS, RecruitingEvents.SEED);
+    List<byte[]> generated = RecruitingEvents.mix(EVENTS, RecruitingEvents.MIX_SEED);
     values = generated.toArray(byte[][]::new);
     messages = new InboundMessage[values.length];
     long bytes = 0;

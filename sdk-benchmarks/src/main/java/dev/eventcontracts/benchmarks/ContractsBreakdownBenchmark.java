@@ -11,6 +11,7 @@ import dev.eventcontracts.contract.PayloadSchema;
 import dev.eventcontracts.envelope.EnvelopeFormat;
 import dev.eventcontracts.envelope.EnvelopeReader;
 import dev.eventcontracts.envelope.InboundMessage;
+import dev.eventcontracts.testing.fixtures.RecruitingEvents;
 import dev.eventcontracts.validation.Limits;
 import java.io.IOException;
 import java.util.List;
@@ -94,7 +95,7 @@ public class ContractsBreakdownBenchmark {
                     .build())
             .build();
     format = registry.envelopeFormats().get(0);
-    List<byte[]> generated = RecruitingEvents.generate(EVENTS, RecruitingEvents.SEED);
+    List<byte[]> generated = RecruitingEvents.mix(EVENTS, RecruitingEvents.MIX_SEED);
     values = generated.toArray(byte[][]::new);
     messages = new InboundMessage[EVENTS];
     documents = new JsonNode[EVENTS];

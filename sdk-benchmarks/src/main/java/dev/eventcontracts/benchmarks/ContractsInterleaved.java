@@ -11,6 +11,7 @@ import dev.eventcontracts.contract.PayloadSchema;
 import dev.eventcontracts.envelope.EnvelopeFormat;
 import dev.eventcontracts.envelope.EnvelopeReader;
 import dev.eventcontracts.envelope.InboundMessage;
+import dev.eventcontracts.testing.fixtures.RecruitingEvents;
 import dev.eventcontracts.validation.EventValidator;
 import dev.eventcontracts.validation.Limits;
 import dev.eventcontracts.validation.ValidationReport;
@@ -69,7 +70,7 @@ public final class ContractsInterleaved {
     EnvelopeReader reader = EnvelopeReader.of(registry.envelopeFormats(), registry.limits());
     ObjectMapper jackson = new ObjectMapper();
     List<byte[]> generated =
-        RecruitingEvents.generate(ContractsBenchmark.EVENTS, RecruitingEvents.SEED);
+        RecruitingEvents.mix(ContractsBenchmark.EVENTS, RecruitingEvents.MIX_SEED);
     byte[][] values = generated.toArray(byte[][]::new);
     int n = values.length;
     InboundMessage[] messages = new InboundMessage[n];

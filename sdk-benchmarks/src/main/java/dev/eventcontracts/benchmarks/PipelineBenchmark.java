@@ -11,6 +11,7 @@ import dev.eventcontracts.pipeline.EventPipeline;
 import dev.eventcontracts.pipeline.HandlerBinding;
 import dev.eventcontracts.pipeline.Outcome;
 import dev.eventcontracts.pipeline.ProcessingResult;
+import dev.eventcontracts.testing.fixtures.RecruitingEvents;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -70,7 +71,7 @@ public class PipelineBenchmark {
   public void setUp() throws IOException {
     registry = Registries.recruiting();
     jackson = new ObjectMapper();
-    values = RecruitingEvents.generate(EVENTS, RecruitingEvents.SEED).toArray(byte[][]::new);
+    values = RecruitingEvents.mix(EVENTS, RecruitingEvents.MIX_SEED).toArray(byte[][]::new);
     List<InboundMessage> messages = Arrays.stream(values).map(InboundMessage::of).toList();
     batches = new java.util.ArrayList<>();
     for (int i = 0; i < messages.size(); i += BATCH) {

@@ -1,5 +1,6 @@
 package dev.eventcontracts.cli;
 
+import static dev.eventcontracts.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,9 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,24 +27,6 @@ class CompatCommandTest {
   private static final String JOB = "e02-job.updated.v1.schema.json";
 
   @TempDir Path dir;
-
-  record Run(int exitCode, String out, String err) {
-    JsonNode json() throws IOException {
-      assertThat(out).endsWith("\n");
-      assertThat(out.strip()).doesNotContain("\n");
-      return JSON.readTree(out);
-    }
-  }
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        EventContractsCommand.commandLine(
-                InputStream.nullInputStream(), new PrintWriter(out), new PrintWriter(err))
-            .execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   /** A copy of the recruiting registry with {@code file} changed by {@code change}. */
   private Path changed(String file, Consumer<ObjectNode> change) throws IOException {
@@ -69,7 +49,7 @@ class CompatCommandTest {
 
   @Test
   void anUnchangedRegistryPassesWithExitZero() {
-    Run run = run("compat", "--old", RECRUITING.toString(), "--new", RECRUITING.toString());
+    CliRun run = run("compat", "--old", RECRUITING.toString(), "--new", RECRUITING.toString());
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).isEqualTo("recruiting against recruiting: compatible, no findings\n");
@@ -78,7 +58,7 @@ class CompatCommandTest {
 
   @Test
   void aBreakingChangeExitsOneAndNamesEventVersionPathRuleAndDirection() throws IOException {
-    Run run = run("compat", "--old", RECRUITING.toString(), "--new", enumWidened().toString());
+    CliRun run = run("compat", "--old", RECRUITING.toString(), "--new", enumWidened().toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out())
@@ -94,7 +74,7 @@ class CompatCommandTest {
   void jsonIsOneObjectWithCountsAndFindings() throws IOException {
     Path newer = enumWidened();
 
-    Run run = run("compat", "--json", "--old", RECRUITING.toString(), "--new", newer.toString());
+    CliRun run = run("compat", "--json", "--old", RECRUITING.toString(), "--new", newer.toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
     JsonNode report = run.json();
@@ -123,9 +103,9 @@ class CompatCommandTest {
     v2.put("x-event-version", "v2");
     JSON.writeValue(newer.resolve("e02-job.updated.v2.schema.json").toFile(), v2);
 
-    Run lenient =
+    CliRun lenient =
         run("compat", "--json", "--old", RECRUITING.toString(), "--new", newer.toString());
-    Run strict =
+    CliRun strict =
         run(
             "compat",
             "--fail-on-warning",
@@ -155,8 +135,8 @@ class CompatCommandTest {
                 ((ObjectNode) n.at("/properties/billing_month"))
                     .put("pattern", "^[0-9]{4}-[0-9]{2}$"));
 
-    Run gate = run("compat", "--old", RECRUITING.toString(), "--new", newer.toString());
-    Run allowed =
+    CliRun gate = run("compat", "--old", RECRUITING.toString(), "--new", newer.toString());
+    CliRun allowed =
         run(
             "compat",
             "--allow-unproven",
@@ -178,7 +158,7 @@ class CompatCommandTest {
   void aBrokenRegistryExitsTwoAndSaysWhichSide() throws IOException {
     Path newer = changed(JOB, n -> n.put("type", "strng"));
 
-    Run run = run("compat", "--old", RECRUITING.toString(), "--new", newer.toString());
+    CliRun run = run("compat", "--old", RECRUITING.toString(), "--new", newer.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.out()).isEmpty();
@@ -189,7 +169,7 @@ class CompatCommandTest {
 
   @Test
   void aMissingDirectoryExitsTwo() {
-    Run run =
+    CliRun run =
         run("compat", "--old", dir.resolve("nothing").toString(), "--new", RECRUITING.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
@@ -198,7 +178,7 @@ class CompatCommandTest {
 
   @Test
   void withoutNewItIsAUsageError() {
-    Run run = run("compat", "--old", RECRUITING.toString());
+    CliRun run = run("compat", "--old", RECRUITING.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).startsWith("Missing required option: '--new=DIR'");

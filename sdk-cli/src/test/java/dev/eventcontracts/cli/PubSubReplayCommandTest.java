@@ -1,6 +1,8 @@
 package dev.eventcontracts.cli;
 
+import static dev.eventcontracts.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,9 +25,7 @@ import com.google.pubsub.v1.TopicName;
 import dev.eventcontracts.testing.server.PubSubServer;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,21 +37,9 @@ class PubSubReplayCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PROJECT = "cli-test";
 
-  record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        EventContractsCommand.commandLine(
-                InputStream.nullInputStream(), new PrintWriter(out), new PrintWriter(err))
-            .execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @Test
   void pubsubNeedsAProject() {
-    Run run = run("replay", "--transport", "pubsub", "--from", "orders-dlq-reader");
+    CliRun run = run("replay", "--transport", "pubsub", "--from", "orders-dlq-reader");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--project is required for Pub/Sub");
   }
@@ -122,7 +110,7 @@ class PubSubReplayCommandTest {
       publisher.shutdown();
 
       String host = server.target();
-      Run dry =
+      CliRun dry =
           run(
               "replay",
               "--transport",
@@ -141,7 +129,7 @@ class PubSubReplayCommandTest {
       assertThat(drySummary.path("matched").asLong()).isEqualTo(1);
       assertThat(drySummary.path("replayed").asLong()).isZero();
 
-      Run replay =
+      CliRun replay =
           run(
               "replay",
               "--transport",
@@ -176,19 +164,24 @@ class PubSubReplayCommandTest {
 
   private static List<PubsubMessage> pull(SubscriptionAdminClient subs, String sub, int count) {
     List<PubsubMessage> out = new ArrayList<>();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (out.size() < count && System.nanoTime() < deadline) {
-      List<String> ackIds = new ArrayList<>();
-      for (ReceivedMessage m :
-          subs.pull(PullRequest.newBuilder().setSubscription(sub).setMaxMessages(10).build())
-              .getReceivedMessagesList()) {
-        out.add(m.getMessage());
-        ackIds.add(m.getAckId());
-      }
-      if (!ackIds.isEmpty()) {
-        subs.acknowledge(sub, ackIds);
-      }
-    }
+    await(count + " messages on " + sub)
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(10))
+        .until(
+            () -> {
+              List<String> ackIds = new ArrayList<>();
+              for (ReceivedMessage m :
+                  subs.pull(
+                          PullRequest.newBuilder().setSubscription(sub).setMaxMessages(10).build())
+                      .getReceivedMessagesList()) {
+                out.add(m.getMessage());
+                ackIds.add(m.getAckId());
+              }
+              if (!ackIds.isEmpty()) {
+                subs.acknowledge(sub, ackIds);
+              }
+              return out.size() >= count;
+            });
     assertThat(out).hasSize(count);
     return out;
   }

@@ -1,12 +1,11 @@
 package dev.eventcontracts.cli;
 
+import static dev.eventcontracts.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eventcontracts.kafka.ReplaySummary;
-import java.io.InputStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,21 +17,9 @@ import org.junit.jupiter.api.Test;
 class ReplayCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        EventContractsCommand.commandLine(
-                InputStream.nullInputStream(), new PrintWriter(out), new PrintWriter(err))
-            .execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @Test
   void helpListsTheOptionsAndExitCodes() {
-    Run run = run("replay", "--help");
+    CliRun run = run("replay", "--help");
     assertThat(run.exitCode()).isZero();
     assertThat(run.out())
         .contains("--bootstrap", "--from", "--to", "--filter", "--dry-run", "--group", "--max")
@@ -41,14 +28,14 @@ class ReplayCommandTest {
 
   @Test
   void missingRequiredOptionsAreAUsageError() {
-    Run run = run("replay", "--bootstrap", "127.0.0.1:9092");
+    CliRun run = run("replay", "--bootstrap", "127.0.0.1:9092");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--from");
   }
 
   @Test
   void filterWithoutNameOrValueIsAUsageError() {
-    Run run = run("replay", "-b", "127.0.0.1:9092", "--from", "x.dlq", "--filter", "INVALID");
+    CliRun run = run("replay", "-b", "127.0.0.1:9092", "--from", "x.dlq", "--filter", "INVALID");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--filter must be NAME=VALUE");
     assertThat(run.out()).isEmpty();
@@ -56,7 +43,7 @@ class ReplayCommandTest {
 
   @Test
   void unreachableKafkaExitsTwo() {
-    Run run = run("replay", "-b", "127.0.0.1:1", "--from", "x.dlq", "--timeout", "2");
+    CliRun run = run("replay", "-b", "127.0.0.1:1", "--from", "x.dlq", "--timeout", "2");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("replay: Kafka at 127.0.0.1:1 failed");
     assertThat(run.out()).isEmpty();

@@ -1,15 +1,12 @@
 package dev.eventcontracts.cli;
 
+import static dev.eventcontracts.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,7 +151,7 @@ class SeedCorpusTest {
     List<String> validateArgs = new ArrayList<>(List.of("validate", "-r", registry));
     c.attributes().forEach((k, v) -> validateArgs.addAll(List.of("-H", k + "=" + v)));
     validateArgs.add("-");
-    Run validate = run(c.value(), validateArgs.toArray(String[]::new));
+    CliRun validate = run(c.value(), validateArgs.toArray(String[]::new));
     assertThat(validate.err()).as("validate stderr").isEmpty();
     JsonNode verdict = JSON.readTree(validate.out().strip());
     assertThat(verdict.get("status").asText()).as("validate status").isEqualTo(c.expect());
@@ -167,7 +164,7 @@ class SeedCorpusTest {
     wrapper.set("value", c.raw().get("value"));
     ObjectNode attrs = wrapper.putObject("attributes");
     c.attributes().forEach(attrs::put);
-    Run simulate =
+    CliRun simulate =
         run(wrapper.toString().getBytes(StandardCharsets.UTF_8), "simulate", "-r", registry, "-");
     assertThat(simulate.err()).as("simulate stderr").isEmpty();
     JsonNode outcome = JSON.readTree(simulate.out().strip().split("\n")[0]);
@@ -184,17 +181,5 @@ class SeedCorpusTest {
       errors.forEach(e -> out.add(e.get("code").asText()));
     }
     return out;
-  }
-
-  record Run(int exitCode, String out, String err) {}
-
-  private static Run run(byte[] stdin, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    InputStream in = new ByteArrayInputStream(stdin);
-    int code =
-        EventContractsCommand.commandLine(in, new PrintWriter(out), new PrintWriter(err))
-            .execute(args);
-    return new Run(code, out.toString(), err.toString());
   }
 }

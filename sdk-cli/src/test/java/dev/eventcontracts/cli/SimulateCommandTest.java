@@ -1,5 +1,6 @@
 package dev.eventcontracts.cli;
 
+import static dev.eventcontracts.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,13 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,51 +33,6 @@ class SimulateCommandTest {
           "BINDING_FAILED");
 
   @TempDir Path dir;
-
-  /** The outcome of one run. */
-  record Run(int exitCode, String out, String err) {
-    /** Every stdout line, parsed; the last one is the summary. */
-    List<JsonNode> lines() {
-      List<JsonNode> nodes = new ArrayList<>();
-      for (String line : out.split("\n")) {
-        if (!line.isEmpty()) {
-          try {
-            nodes.add(JSON.readTree(line));
-          } catch (IOException e) {
-            throw new AssertionError("not JSON: " + line, e);
-          }
-        }
-      }
-      return nodes;
-    }
-
-    List<JsonNode> messages() {
-      List<JsonNode> all = lines();
-      return all.subList(0, all.size() - 1);
-    }
-
-    List<String> outcomes() {
-      return messages().stream().map(n -> n.get("outcome").asText()).toList();
-    }
-
-    JsonNode summary() {
-      List<JsonNode> all = lines();
-      return all.get(all.size() - 1).get("summary");
-    }
-  }
-
-  private static Run run(InputStream stdin, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        EventContractsCommand.commandLine(stdin, new PrintWriter(out), new PrintWriter(err))
-            .execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
-  private static Run run(String... args) {
-    return run(InputStream.nullInputStream(), args);
-  }
 
   private static List<String> validLines() throws IOException {
     return Files.readAllLines(VALID);
@@ -121,7 +73,7 @@ class SimulateCommandTest {
 
   @Test
   void everyValidExampleIsProcessed() {
-    Run run = run("simulate", "--registry", RECRUITING, VALID.toString());
+    CliRun run = run("simulate", "--registry", RECRUITING, VALID.toString());
 
     assertThat(run.err()).isEmpty();
     assertThat(run.exitCode()).isZero();
@@ -164,7 +116,7 @@ class SimulateCommandTest {
 
   @Test
   void outputLinesAreCompactWithFieldsInOrder() {
-    Run run = run("simulate", "--registry", RECRUITING, VALID.toString());
+    CliRun run = run("simulate", "--registry", RECRUITING, VALID.toString());
 
     String first = run.out().substring(0, run.out().indexOf('\n'));
     assertThat(first)
@@ -205,7 +157,7 @@ class SimulateCommandTest {
             invalid.toString(), // 10 INVALID
             "{\"event_id\": \"trunc"); // 11 MALFORMED
 
-    Run run = run("simulate", "-r", RECRUITING, write(lines).toString());
+    CliRun run = run("simulate", "-r", RECRUITING, write(lines).toString());
 
     assertThat(run.err()).isEmpty();
     assertThat(run.exitCode()).isEqualTo(1);
@@ -264,7 +216,7 @@ class SimulateCommandTest {
   void onlyDuplicatesAndStaleVersionsStillExitZero() throws IOException {
     String v5 = profile(5).toString();
 
-    Run run =
+    CliRun run =
         run(
             "simulate",
             "-r",
@@ -279,7 +231,7 @@ class SimulateCommandTest {
   void stringValueIsTakenAsTheRawMessageBytes() throws IOException {
     String event = profile(5).toString();
 
-    Run run =
+    CliRun run =
         run(
             "simulate",
             "-r",
@@ -294,7 +246,8 @@ class SimulateCommandTest {
     String notAWrapper = "{\"value\": " + profile(5) + ", \"attributes\": {}, \"producer\": \"x\"}";
     String valueOnly = "{\"value\": " + profile(5) + "}";
 
-    Run run = run("simulate", "-r", RECRUITING, write(List.of(notAWrapper, valueOnly)).toString());
+    CliRun run =
+        run("simulate", "-r", RECRUITING, write(List.of(notAWrapper, valueOnly)).toString());
 
     assertThat(run.outcomes()).containsExactly("MALFORMED", "PROCESSED");
     assertThat(run.messages().get(0).get("errors").get(0).get("code").asText())
@@ -307,14 +260,14 @@ class SimulateCommandTest {
     event.put("replay", true);
     ((ObjectNode) event.get("payload")).put("replay", true);
 
-    Run run = run("simulate", "-r", RECRUITING, write(List.of(event.toString())).toString());
+    CliRun run = run("simulate", "-r", RECRUITING, write(List.of(event.toString())).toString());
 
     assertThat(run.messages().get(0).get("replay").asBoolean()).isFalse();
   }
 
   @Test
   void headerOptionGivesEveryMessageAnAttribute() throws IOException {
-    Run run =
+    CliRun run =
         run(
             "simulate",
             "-r",
@@ -334,7 +287,7 @@ class SimulateCommandTest {
     byte[] input =
         (validLines().get(0) + "\n" + validLines().get(0) + "\n").getBytes(StandardCharsets.UTF_8);
 
-    Run run = run(new ByteArrayInputStream(input), "simulate", "--registry", RECRUITING, "-");
+    CliRun run = run(new ByteArrayInputStream(input), "simulate", "--registry", RECRUITING, "-");
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.outcomes()).containsExactly("PROCESSED", "DUPLICATE");
@@ -342,16 +295,16 @@ class SimulateCommandTest {
 
   @Test
   void usageAndRegistryErrorsExitTwo() throws IOException {
-    Run noRegistry = run("simulate", VALID.toString());
+    CliRun noRegistry = run("simulate", VALID.toString());
     assertThat(noRegistry.exitCode()).isEqualTo(2);
     assertThat(noRegistry.err()).contains("--registry");
 
-    Run badRegistry = run("simulate", "-r", dir.resolve("nowhere").toString(), VALID.toString());
+    CliRun badRegistry = run("simulate", "-r", dir.resolve("nowhere").toString(), VALID.toString());
     assertThat(badRegistry.exitCode()).isEqualTo(2);
     assertThat(badRegistry.err()).contains("registry error");
     assertThat(badRegistry.out()).isEmpty();
 
-    Run noFile = run("simulate", "-r", RECRUITING, dir.resolve("missing.ndjson").toString());
+    CliRun noFile = run("simulate", "-r", RECRUITING, dir.resolve("missing.ndjson").toString());
     assertThat(noFile.exitCode()).isEqualTo(2);
     assertThat(noFile.err()).contains("no such file");
   }
@@ -373,7 +326,7 @@ class SimulateCommandTest {
     ObjectNode huge = profile(6);
     ((ObjectNode) huge.get("payload")).put("notes", "x".repeat(5000)); // over the line limit too
 
-    Run run =
+    CliRun run =
         run(
             "simulate",
             "-r",
@@ -390,7 +343,7 @@ class SimulateCommandTest {
 
   @Test
   void emptyInputPrintsOnlyTheSummary() {
-    Run run = run(new ByteArrayInputStream(new byte[0]), "simulate", "-r", RECRUITING);
+    CliRun run = run(new ByteArrayInputStream(new byte[0]), "simulate", "-r", RECRUITING);
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.lines()).hasSize(1);
@@ -399,7 +352,7 @@ class SimulateCommandTest {
 
   @Test
   void helpListsTheSubcommand() {
-    Run run = run("--help");
+    CliRun run = run("--help");
 
     assertThat(run.out()).contains("simulate");
   }

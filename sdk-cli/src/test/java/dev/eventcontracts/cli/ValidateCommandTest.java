@@ -1,19 +1,15 @@
 package dev.eventcontracts.cli;
 
+import static dev.eventcontracts.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,53 +18,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Runs {@code event-contracts validate} in-process against the example registries and files. */
 class ValidateCommandTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String REGISTRIES = "../examples/registries/";
   private static final String EVENTS = "../examples/events/";
   private static final String RECRUITING = REGISTRIES + "recruiting";
 
   @TempDir Path dir;
 
-  /** The outcome of one run. */
-  record Run(int exitCode, String out, String err) {
-    /** Every stdout line, parsed. */
-    List<JsonNode> lines() {
-      List<JsonNode> nodes = new ArrayList<>();
-      for (String line : out.split("\n", -1)) {
-        if (!line.isEmpty()) {
-          try {
-            nodes.add(JSON.readTree(line));
-          } catch (IOException e) {
-            throw new AssertionError("not JSON: " + line, e);
-          }
-        }
-      }
-      return nodes;
-    }
-
-    List<String> statuses() {
-      return lines().stream().map(n -> n.get("status").asText()).toList();
-    }
-  }
-
-  private static Run run(InputStream stdin, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        EventContractsCommand.commandLine(stdin, new PrintWriter(out), new PrintWriter(err))
-            .execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
-  private static Run run(String... args) {
-    return run(InputStream.nullInputStream(), args);
-  }
-
-  private static Run runWithStdin(byte[] stdin, String... args) {
+  private static CliRun runWithStdin(byte[] stdin, String... args) {
     return run(new ByteArrayInputStream(stdin), args);
   }
 
-  private static Run runWithStdin(String stdin, String... args) {
+  private static CliRun runWithStdin(String stdin, String... args) {
     return runWithStdin(stdin.getBytes(StandardCharsets.UTF_8), args);
   }
 
@@ -78,7 +38,7 @@ class ValidateCommandTest {
 
   @Test
   void everyValidLineIsValidAndExitIsZero() {
-    Run run = run("validate", "--registry", RECRUITING, EVENTS + "recruiting-valid.ndjson");
+    CliRun run = run("validate", "--registry", RECRUITING, EVENTS + "recruiting-valid.ndjson");
     assertThat(run.err()).isEmpty();
     assertThat(run.exitCode()).isZero();
     List<JsonNode> lines = run.lines();
@@ -96,7 +56,7 @@ class ValidateCommandTest {
 
   @Test
   void outputLinesAreCompactWithFieldsInOrder() {
-    Run run = run("validate", "--registry", RECRUITING, EVENTS + "recruiting-valid.ndjson");
+    CliRun run = run("validate", "--registry", RECRUITING, EVENTS + "recruiting-valid.ndjson");
     String first = run.out().substring(0, run.out().indexOf('\n'));
     assertThat(first)
         .isEqualTo(
@@ -108,7 +68,7 @@ class ValidateCommandTest {
 
   @Test
   void invalidFileGivesTheExpectedStatusPerLineAndExitOne() {
-    Run run = run("validate", "--registry", RECRUITING, EVENTS + "recruiting-invalid.ndjson");
+    CliRun run = run("validate", "--registry", RECRUITING, EVENTS + "recruiting-invalid.ndjson");
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).isEmpty();
     List<JsonNode> lines = run.lines();
@@ -163,7 +123,7 @@ class ValidateCommandTest {
     "commerce, commerce.ndjson, 16, 1"
   })
   void everyExampleRegistry(String registry, String file, int lines, int exitCode) {
-    Run run = run("validate", "-r", REGISTRIES + registry, EVENTS + file);
+    CliRun run = run("validate", "-r", REGISTRIES + registry, EVENTS + file);
     assertThat(run.err()).isEmpty();
     assertThat(run.exitCode()).isEqualTo(exitCode);
     assertThat(run.lines()).hasSize(lines);
@@ -188,7 +148,7 @@ class ValidateCommandTest {
   @Test
   void readsStandardInputWithDashOrWithoutFile() throws IOException {
     String input = validLine(0) + "\n" + validLine(1) + "\n";
-    for (Run run :
+    for (CliRun run :
         List.of(
             runWithStdin(input, "validate", "--registry", RECRUITING, "-"),
             runWithStdin(input, "validate", "--registry", RECRUITING))) {
@@ -200,7 +160,7 @@ class ValidateCommandTest {
   @Test
   void blankLinesAreSkippedButCounted() throws IOException {
     String input = "\n" + validLine(0) + "\n   \n\t\r\n" + validLine(1) + "\n\n";
-    Run run = runWithStdin(input, "validate", "--registry", RECRUITING);
+    CliRun run = runWithStdin(input, "validate", "--registry", RECRUITING);
     assertThat(run.exitCode()).isZero();
     assertThat(run.lines()).extracting(n -> n.get("line").asInt()).containsExactly(2, 5);
   }
@@ -208,7 +168,7 @@ class ValidateCommandTest {
   @Test
   void lineThatIsNotJsonIsMalformedAndProcessingContinues() throws IOException {
     String input = validLine(0) + "\nthis is not json\n" + validLine(1);
-    Run run = runWithStdin(input, "validate", "--registry", RECRUITING);
+    CliRun run = runWithStdin(input, "validate", "--registry", RECRUITING);
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.statuses()).containsExactly("VALID", "MALFORMED", "VALID");
     JsonNode error = run.lines().get(1).get("errors").get(0);
@@ -219,7 +179,7 @@ class ValidateCommandTest {
   @Test
   void crlfLineEndingsAndAMissingFinalNewline() throws IOException {
     String input = validLine(0) + "\r\n" + validLine(1) + "\r\n" + validLine(2);
-    Run run = runWithStdin(input, "validate", "--registry", RECRUITING);
+    CliRun run = runWithStdin(input, "validate", "--registry", RECRUITING);
     assertThat(run.exitCode()).isZero();
     assertThat(run.lines()).extracting(n -> n.get("line").asInt()).containsExactly(1, 2, 3);
   }
@@ -233,7 +193,7 @@ class ValidateCommandTest {
         new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}', '\n'});
     input.write(validLine(1).replace("tnt_acme", "tnt_äcmé_名").getBytes(StandardCharsets.UTF_8));
     input.write('\n');
-    Run run = runWithStdin(input.toByteArray(), "validate", "--registry", RECRUITING);
+    CliRun run = runWithStdin(input.toByteArray(), "validate", "--registry", RECRUITING);
     assertThat(run.statuses()).containsExactly("VALID", "MALFORMED", "VALID");
   }
 
@@ -241,7 +201,7 @@ class ValidateCommandTest {
   void veryLongLinesAreTooLargeAndDoNotStopTheRun() throws IOException {
     String huge = "{\"pad\": \"" + "x".repeat(3 << 20) + "\"}";
     String input = validLine(0) + "\n" + huge + "\n" + validLine(1) + "\n";
-    Run run = runWithStdin(input, "validate", "--registry", RECRUITING);
+    CliRun run = runWithStdin(input, "validate", "--registry", RECRUITING);
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.statuses()).containsExactly("VALID", "MALFORMED", "VALID");
     JsonNode error = run.lines().get(1).get("errors").get(0);
@@ -259,7 +219,7 @@ class ValidateCommandTest {
             + "\"}\n"
             + "[1, 2]\n"
             + "{\"event_id\": \"truncated\n";
-    Run run = runWithStdin(input, "validate", "--registry", RECRUITING);
+    CliRun run = runWithStdin(input, "validate", "--registry", RECRUITING);
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).isEmpty();
     assertThat(run.lines())
@@ -274,7 +234,7 @@ class ValidateCommandTest {
         "{\"task_id\": \"d612a34b-f35b-4cf0-9194-52e9511e39c8\","
             + " \"user_id\": \"57810fc9-d961-4327-b182-14c3758ca3da\","
             + " \"title\": \"Water the plants\", \"created_at\": \"2026-02-03T09:00:00+00:00\"}";
-    Run run =
+    CliRun run =
         runWithStdin(
             data + "\n{\"task_id\": \"nope\"}\n",
             "validate",
@@ -310,7 +270,7 @@ class ValidateCommandTest {
 
   @Test
   void emptyInputIsValid() {
-    Run run = runWithStdin("", "validate", "--registry", RECRUITING);
+    CliRun run = runWithStdin("", "validate", "--registry", RECRUITING);
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).isEmpty();
   }
@@ -323,7 +283,7 @@ class ValidateCommandTest {
         {"$schema": "https://json-schema.org/draft/2020-12/schema",
          "x-event-name": "e", "x-event-version": "v1", "type": "strng"}
         """);
-    Run run = run("validate", "--registry", dir.toString(), EVENTS + "recruiting-valid.ndjson");
+    CliRun run = run("validate", "--registry", dir.toString(), EVENTS + "recruiting-valid.ndjson");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.out()).isEmpty();
     assertThat(run.err())
@@ -337,21 +297,22 @@ class ValidateCommandTest {
     Files.copy(
         Path.of(RECRUITING, "e01-profile.updated.v1.schema.json"), dir.resolve("e01.schema.json"));
     Files.writeString(dir.resolve("registry.json"), "{\"versionPolicy\": \"lenient\"}");
-    Run run = run("validate", "--registry", dir.toString(), EVENTS + "recruiting-valid.ndjson");
+    CliRun run = run("validate", "--registry", dir.toString(), EVENTS + "recruiting-valid.ndjson");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("registry.json").contains("lenient");
   }
 
   @Test
   void missingRegistryDirectoryExitsTwo() {
-    Run run = run("validate", "--registry", dir.resolve("nope").toString(), "-");
+    CliRun run = run("validate", "--registry", dir.resolve("nope").toString(), "-");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("nope").contains("not a directory");
   }
 
   @Test
   void missingInputFileExitsTwo() {
-    Run run = run("validate", "--registry", RECRUITING, dir.resolve("missing.ndjson").toString());
+    CliRun run =
+        run("validate", "--registry", RECRUITING, dir.resolve("missing.ndjson").toString());
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.out()).isEmpty();
     assertThat(run.err()).contains("missing.ndjson").contains("no such file");
@@ -359,14 +320,14 @@ class ValidateCommandTest {
 
   @Test
   void directoryAsInputExitsTwo() {
-    Run run = run("validate", "--registry", RECRUITING, dir.toString());
+    CliRun run = run("validate", "--registry", RECRUITING, dir.toString());
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains(dir.toString());
   }
 
   @Test
   void usageErrorsExitTwo() {
-    Run noRegistry = run("validate", EVENTS + "recruiting-valid.ndjson");
+    CliRun noRegistry = run("validate", EVENTS + "recruiting-valid.ndjson");
     assertThat(noRegistry.exitCode()).isEqualTo(2);
     assertThat(noRegistry.err()).contains("--registry").contains("Usage");
     assertThat(noRegistry.out()).isEmpty();
@@ -376,22 +337,22 @@ class ValidateCommandTest {
         .isEqualTo(2);
     assertThat(run("frobnicate").exitCode()).isEqualTo(2);
 
-    Run nothing = run();
+    CliRun nothing = run();
     assertThat(nothing.exitCode()).isEqualTo(2);
     assertThat(nothing.err()).contains("validate").contains("Usage");
   }
 
   @Test
   void helpAndVersionExitZero() {
-    Run help = run("--help");
+    CliRun help = run("--help");
     assertThat(help.exitCode()).isZero();
     assertThat(help.out()).contains("validate");
-    Run validateHelp = run("validate", "--help");
+    CliRun validateHelp = run("validate", "--help");
     assertThat(validateHelp.exitCode()).isZero();
     assertThat(validateHelp.out()).contains("--registry").contains("Exit codes");
-    Run helpCommand = run("help", "validate");
+    CliRun helpCommand = run("help", "validate");
     assertThat(helpCommand.exitCode()).isZero();
-    Run version = run("--version");
+    CliRun version = run("--version");
     assertThat(version.exitCode()).isZero();
     assertThat(version.out()).startsWith("event-contracts ");
   }

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.eventcontracts.dedup.ClaimState;
 import dev.eventcontracts.dedup.DedupStore;
 import dev.eventcontracts.dedup.StoreKeys;
-import java.time.Clock;
+import dev.eventcontracts.testing.stores.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -29,34 +27,10 @@ import org.junit.jupiter.api.Test;
 
 /** The claim, complete, release protocol of the in-memory {@link DedupStore}. */
 class InMemoryDedupStoreTest {
-  /** A clock tests move by hand. */
-  static final class TestClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-02-03T09:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   private static final Duration LEASE = Duration.ofSeconds(30);
   private static final Duration RETENTION = Duration.ofHours(1);
 
-  private final TestClock clock = new TestClock();
+  private final MutableClock clock = MutableClock.startingAt(Instant.parse("2026-02-03T09:00:00Z"));
   private final DedupStore store = DedupStore.inMemory(1_000, clock);
 
   @Test
@@ -376,21 +350,21 @@ class InMemoryDedupStoreTest {
     List<ToLongFunction<String>> hashes =
         List.of(KeyTable.seededHash(), ONE_HASH, k -> k.length() % 3);
     for (ToLongFunction<String> hash : hashes) {
-      TestClock time = new TestClock();
+      MutableClock time = MutableClock.startingAt(Instant.parse("2026-02-03T09:00:00Z"));
       differential(new InMemoryDedupStore(1_000_000, time, hash), time, 1_000_000, 7);
     }
   }
 
   @Test
   void behavesLikeTheReferenceModelWhileForgettingBeyondItsSize() {
-    TestClock time = new TestClock();
+    MutableClock time = MutableClock.startingAt(Instant.parse("2026-02-03T09:00:00Z"));
     // one segment of two generations of 32: the model is unbounded, so the store may answer
     // CLAIMED for a key it forgot, and nothing else may differ
     differential(new InMemoryDedupStore(64, time), time, 64, 11);
   }
 
   private static void differential(
-      InMemoryDedupStore store, TestClock time, long maximumKeys, long seed) {
+      InMemoryDedupStore store, MutableClock time, long maximumKeys, long seed) {
     Random random = new Random(seed);
     Model model = new Model();
     List<String> pool = new ArrayList<>();

@@ -17,8 +17,8 @@ import dev.eventcontracts.dlq.InMemoryDeadLetterSink;
 import dev.eventcontracts.envelope.InboundMessage;
 import dev.eventcontracts.ordering.EntityVersionStore;
 import dev.eventcontracts.pipeline.Fixtures.CountingDedupStore;
-import dev.eventcontracts.pipeline.Fixtures.MutableClock;
 import dev.eventcontracts.pipeline.Fixtures.Recorder;
+import dev.eventcontracts.testing.stores.MutableClock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@link EventPipeline#processBatch}: one claim round trip, in-batch duplicates, stop on retry. */
 class BatchProcessingTest {
-  private final MutableClock clock = new MutableClock(NOW);
+  private final MutableClock clock = MutableClock.startingAt(NOW);
   private final InMemoryDeadLetterSink sink = DeadLetterSink.inMemory();
   private final CountingDedupStore dedup =
       new CountingDedupStore(DedupStore.inMemory(10_000, clock));

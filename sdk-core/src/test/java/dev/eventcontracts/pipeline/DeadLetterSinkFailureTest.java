@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventcontracts.envelope.InboundMessage;
 import dev.eventcontracts.metrics.MetricNames;
 import dev.eventcontracts.pipeline.Fixtures.Flaky;
-import dev.eventcontracts.pipeline.Fixtures.MutableClock;
 import dev.eventcontracts.pipeline.Fixtures.Recorder;
 import dev.eventcontracts.pipeline.Fixtures.SwitchableSink;
+import dev.eventcontracts.testing.stores.MutableClock;
 import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** A dead letter is never lost: a failing sink turns the message into a retry. */
 class DeadLetterSinkFailureTest {
-  private final MutableClock clock = new MutableClock(NOW);
+  private final MutableClock clock = MutableClock.startingAt(NOW);
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final SwitchableSink sink = new SwitchableSink();
   private final Recorder handled = new Recorder();

@@ -15,8 +15,8 @@ import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.envelope.EnvelopeFormats;
 import dev.eventcontracts.envelope.InboundMessage;
 import dev.eventcontracts.metrics.MetricNames;
-import dev.eventcontracts.pipeline.Fixtures.MutableClock;
 import dev.eventcontracts.pipeline.Fixtures.Recorder;
+import dev.eventcontracts.testing.stores.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /** The idempotency-key rule: template, envelope key, event id, digest; injective tenant scoping. */
 class IdempotencyKeysTest {
-  private final MutableClock clock = new MutableClock(NOW);
+  private final MutableClock clock = MutableClock.startingAt(NOW);
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final Recorder handled = new Recorder();
   private final EventPipeline pipeline =

@@ -9,14 +9,14 @@ import dev.eventcontracts.dedup.ClaimState;
 import dev.eventcontracts.dedup.DedupStore;
 import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.envelope.InboundMessage;
-import dev.eventcontracts.pipeline.Fixtures.MutableClock;
 import dev.eventcontracts.pipeline.Fixtures.Recorder;
+import dev.eventcontracts.testing.stores.MutableClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** A claim held by a consumer that died is taken over once its lease ends. */
 class LeaseExpiryTest {
-  private final MutableClock clock = new MutableClock(NOW);
+  private final MutableClock clock = MutableClock.startingAt(NOW);
   private final DedupStore dedup = DedupStore.inMemory(1_000, clock);
   private final Recorder handled = new Recorder();
   private final Duration lease = Duration.ofSeconds(30);

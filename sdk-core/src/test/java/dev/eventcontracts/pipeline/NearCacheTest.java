@@ -13,8 +13,8 @@ import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.envelope.InboundMessage;
 import dev.eventcontracts.metrics.MetricNames;
 import dev.eventcontracts.ordering.EntityVersionStore;
-import dev.eventcontracts.pipeline.Fixtures.MutableClock;
 import dev.eventcontracts.pipeline.Fixtures.Recorder;
+import dev.eventcontracts.testing.stores.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
@@ -32,7 +32,7 @@ class NearCacheTest {
   private static final Duration LEASE = Duration.ofMinutes(1);
   private static final Duration RETENTION = Duration.ofMinutes(5);
 
-  private final MutableClock clock = new MutableClock(NOW);
+  private final MutableClock clock = MutableClock.startingAt(NOW);
   private final CountingDedup shared = new CountingDedup(DedupStore.inMemory(10_000, clock));
   private final CountingVersions positions = new CountingVersions(EntityVersionStore.inMemory());
   private final NearCache nearCache =

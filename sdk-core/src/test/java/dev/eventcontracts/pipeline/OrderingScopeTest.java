@@ -13,8 +13,8 @@ import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.envelope.EnvelopeFormats;
 import dev.eventcontracts.envelope.InboundMessage;
 import dev.eventcontracts.ordering.EntityVersionStore;
-import dev.eventcontracts.pipeline.Fixtures.MutableClock;
 import dev.eventcontracts.pipeline.Fixtures.Recorder;
+import dev.eventcontracts.testing.stores.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -45,7 +45,7 @@ class OrderingScopeTest {
     EventPipeline.Builder b =
         EventPipeline.builder(registry)
             .deadLetterSink(DeadLetterSink.inMemory())
-            .clock(new MutableClock(NOW))
+            .clock(MutableClock.startingAt(NOW))
             .entityVersionStore(versions);
     for (String action : List.of("created", "updated", "completed", "deleted")) {
       b.handler(HandlerBinding.ofJson("com.todo.task." + action, handled));

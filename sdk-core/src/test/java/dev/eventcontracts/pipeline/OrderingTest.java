@@ -17,8 +17,8 @@ import dev.eventcontracts.envelope.EnvelopeFormats;
 import dev.eventcontracts.envelope.JsonEnvelopeFormat;
 import dev.eventcontracts.ordering.EntityVersionStore;
 import dev.eventcontracts.pipeline.Fixtures.Flaky;
-import dev.eventcontracts.pipeline.Fixtures.MutableClock;
 import dev.eventcontracts.pipeline.Fixtures.Recorder;
+import dev.eventcontracts.testing.stores.MutableClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /** Out-of-order protection by entity version and by timestamp. */
 class OrderingTest {
-  private final MutableClock clock = new MutableClock(NOW);
+  private final MutableClock clock = MutableClock.startingAt(NOW);
   private final InMemoryDeadLetterSink sink = DeadLetterSink.inMemory();
   private final EntityVersionStore versions = EntityVersionStore.inMemory();
 

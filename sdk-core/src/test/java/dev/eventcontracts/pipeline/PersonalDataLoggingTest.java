@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventcontracts.dlq.DeadLetterSink;
-import dev.eventcontracts.pipeline.Fixtures.MutableClock;
+import dev.eventcontracts.testing.stores.MutableClock;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -33,7 +33,7 @@ class PersonalDataLoggingTest {
 
   @Test
   void noPersonalDataIsLoggedInAnyOutcome() {
-    MutableClock clock = new MutableClock(NOW);
+    MutableClock clock = MutableClock.startingAt(NOW);
     EventPipeline pipeline =
         Fixtures.pipeline(DeadLetterSink.inMemory(), clock)
             .retry(RetryConfig.custom().maxAttempts(2).build())

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.metrics.MetricNames;
 import dev.eventcontracts.pipeline.Fixtures.Flaky;
-import dev.eventcontracts.pipeline.Fixtures.MutableClock;
+import dev.eventcontracts.testing.stores.MutableClock;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -23,7 +23,7 @@ import org.slf4j.MDC;
 
 /** The meters of {@link MetricNames} and the MDC keys the pipeline sets around a handler. */
 class PipelineObservabilityTest {
-  private final MutableClock clock = new MutableClock(NOW);
+  private final MutableClock clock = MutableClock.startingAt(NOW);
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final Flaky handler = new Flaky(0, new IllegalStateException("unused"));
   private final EventPipeline pipeline =

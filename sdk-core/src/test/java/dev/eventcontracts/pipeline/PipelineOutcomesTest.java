@@ -17,8 +17,8 @@ import dev.eventcontracts.dlq.InMemoryDeadLetterSink;
 import dev.eventcontracts.envelope.InboundMessage;
 import dev.eventcontracts.envelope.Origin;
 import dev.eventcontracts.pipeline.Fixtures.Flaky;
-import dev.eventcontracts.pipeline.Fixtures.MutableClock;
 import dev.eventcontracts.pipeline.Fixtures.Recorder;
+import dev.eventcontracts.testing.stores.MutableClock;
 import dev.eventcontracts.validation.ViolationCode;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.RetryConfig;
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 
 /** One test (at least) per {@link Outcome}, with the disposition and dead letter each one gets. */
 class PipelineOutcomesTest {
-  private final MutableClock clock = new MutableClock(NOW);
+  private final MutableClock clock = MutableClock.startingAt(NOW);
   private final InMemoryDeadLetterSink sink = DeadLetterSink.inMemory();
   private final Recorder profiles = new Recorder();
   private EventPipeline pipeline;

@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.metrics.MetricNames;
 import dev.eventcontracts.ordering.EntityVersionStore;
-import dev.eventcontracts.pipeline.Fixtures.MutableClock;
 import dev.eventcontracts.pipeline.Fixtures.Recorder;
+import dev.eventcontracts.testing.stores.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** Replays: the transport attribute, and the three replay policies. */
 class ReplayTest {
-  private final MutableClock clock = new MutableClock(NOW);
+  private final MutableClock clock = MutableClock.startingAt(NOW);
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final Recorder handled = new Recorder();
   private final EntityVersionStore versions = EntityVersionStore.inMemory();

@@ -11,8 +11,8 @@ import dev.eventcontracts.dedup.DedupStore;
 import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.envelope.InboundMessage;
 import dev.eventcontracts.ordering.EntityVersionStore;
-import dev.eventcontracts.pipeline.Fixtures.MutableClock;
 import dev.eventcontracts.pipeline.Fixtures.Recorder;
+import dev.eventcontracts.testing.stores.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * again, once the store is back, with no wait for the lease.
  */
 class StoreOutageTest {
-  private final MutableClock clock = new MutableClock(NOW);
+  private final MutableClock clock = MutableClock.startingAt(NOW);
   private final Recorder handled = new Recorder();
   private final DownableDedup dedup = new DownableDedup(DedupStore.inMemory(1_000, clock));
   private final DownableVersions versions = new DownableVersions(EntityVersionStore.inMemory());

@@ -8,10 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.eventcontracts.dedup.ClaimState;
 import dev.eventcontracts.dedup.DedupStore;
 import dev.eventcontracts.metrics.MetricNames;
-import dev.eventcontracts.pipeline.Fixtures.MutableClock;
 import dev.eventcontracts.pipeline.Fixtures.Recorder;
 import dev.eventcontracts.pipeline.Fixtures.SwitchableSink;
 import dev.eventcontracts.resilience.StoreResilience;
+import dev.eventcontracts.testing.stores.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** The pipeline wraps the stores it is given in circuit breakers, by default. */
 class StoreResilienceInPipelineTest {
-  private final MutableClock clock = new MutableClock(NOW);
+  private final MutableClock clock = MutableClock.startingAt(NOW);
   private final SwitchableSink sink = new SwitchableSink();
   private final Recorder handled = new Recorder();
 

@@ -14,7 +14,7 @@ import dev.eventcontracts.dedup.TransactionalStore;
 import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.dlq.InMemoryDeadLetterSink;
 import dev.eventcontracts.metrics.MetricNames;
-import dev.eventcontracts.pipeline.Fixtures.MutableClock;
+import dev.eventcontracts.testing.stores.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -100,7 +100,7 @@ class TransactionalModeTest {
     }
   }
 
-  private final MutableClock clock = new MutableClock(NOW);
+  private final MutableClock clock = MutableClock.startingAt(NOW);
   private final InMemoryDeadLetterSink sink = DeadLetterSink.inMemory();
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final FakeTransactionalStore store = new FakeTransactionalStore();

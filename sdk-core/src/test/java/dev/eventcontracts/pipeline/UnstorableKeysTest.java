@@ -14,8 +14,8 @@ import dev.eventcontracts.dedup.UnstorableKeyException;
 import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.dlq.InMemoryDeadLetterSink;
 import dev.eventcontracts.ordering.EntityVersionStore;
-import dev.eventcontracts.pipeline.Fixtures.MutableClock;
 import dev.eventcontracts.pipeline.Fixtures.Recorder;
+import dev.eventcontracts.testing.stores.MutableClock;
 import dev.eventcontracts.validation.Violation;
 import dev.eventcontracts.validation.ViolationCode;
 import java.time.Duration;
@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (a dead letter with code {@code unstorable}), never with a retry that would stall the partition.
  */
 class UnstorableKeysTest {
-  private final MutableClock clock = new MutableClock(NOW);
+  private final MutableClock clock = MutableClock.startingAt(NOW);
   private final InMemoryDeadLetterSink sink = DeadLetterSink.inMemory();
   private final Recorder handled = new Recorder();
 

@@ -11,17 +11,15 @@ import dev.eventcontracts.dlq.DeadLetter;
 import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.metrics.MetricNames;
 import dev.eventcontracts.ordering.EntityVersionStore;
+import dev.eventcontracts.testing.stores.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.sql.Connection;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -30,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /** The breakers around plain fake stores, on a clock the test moves. */
 class StoreResilienceTest {
-  private final TestClock clock = new TestClock();
+  private final MutableClock clock = MutableClock.startingAt(Instant.parse("2026-12-04T10:00:00Z"));
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final StoreResilience resilience =
       StoreResilience.builder().clock(clock).meterRegistry(meters).build();
@@ -283,30 +281,6 @@ class StoreResilienceTest {
       return e.retryAfter().toMillis();
     }
     throw new AssertionError("the breaker let the call through");
-  }
-
-  /** A clock the test moves. */
-  static final class TestClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-12-04T10:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 
   /** A dedup store that can be down or throw a given exception. */

@@ -28,6 +28,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -140,10 +141,15 @@ class DeadLetterSinkFailureTest {
       c.assign(List.of(tp));
       c.seekToBeginning(List.of(tp));
       long end = c.endOffsets(List.of(tp)).get(tp);
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (c.position(tp) < end && System.nanoTime() < deadline) {
-        c.poll(Duration.ofMillis(100)).forEach(out::add);
-      }
+      Awaitility.await("the dead-letter topic read to its end")
+          .atMost(Duration.ofSeconds(30))
+          .pollInSameThread() // a consumer is used by one thread
+          .pollInterval(Duration.ofMillis(10))
+          .until(
+              () -> {
+                c.poll(Duration.ofMillis(100)).forEach(out::add);
+                return c.position(tp) >= end;
+              });
     }
     return out;
   }

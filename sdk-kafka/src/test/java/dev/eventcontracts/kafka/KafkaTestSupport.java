@@ -1,5 +1,7 @@
 package dev.eventcontracts.kafka;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventcontracts.contract.ContractRegistry;
 import dev.eventcontracts.testing.server.EmbeddedKafkaBroker;
@@ -28,12 +30,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.Awaitility;
 
 /** The shared broker, clients on it, and bounded waits for the Kafka integration tests. */
 final class KafkaTestSupport {
   static final Path RECRUITING = Path.of("../examples/registries/recruiting");
   static final Path RECRUITING_VALID = Path.of("../examples/events/recruiting-valid.ndjson");
   static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration POLL = Duration.ofMillis(20);
 
   private static KafkaProducer<byte[], byte[]> producer;
   private static Admin admin;
@@ -157,14 +161,15 @@ final class KafkaTestSupport {
       c.partitionsFor(topic).forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
       c.assign(partitions);
       c.seekToBeginning(partitions);
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (out.size() < count && System.nanoTime() < deadline) {
-        c.poll(Duration.ofMillis(100)).forEach(out::add);
-      }
-    }
-    if (out.size() < count) {
-      throw new AssertionError(
-          "expected " + count + " records in " + topic + " but found " + out.size());
+      Awaitility.await(count + " records in " + topic)
+          .atMost(WAIT)
+          .pollInSameThread() // a consumer is used by one thread
+          .pollInterval(POLL)
+          .until(
+              () -> {
+                c.poll(Duration.ofMillis(100)).forEach(out::add);
+                return out.size() >= count;
+              });
     }
     return out;
   }
@@ -175,37 +180,15 @@ final class KafkaTestSupport {
   }
 
   static void await(String what, Duration timeout, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + what, e);
-      }
-    }
+    Awaitility.await(what).atMost(timeout).pollInterval(POLL).until(condition::getAsBoolean);
   }
 
   /** Waits until {@code value} returns {@code expected}, and reports the last value otherwise. */
   static <T> void awaitEquals(String what, T expected, Supplier<T> value) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    T last = value.get();
-    while (!expected.equals(last)) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError(
-            "timed out waiting for " + what + ": expected " + expected + " but was " + last);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + what, e);
-      }
-      last = value.get();
-    }
+    Awaitility.await(what)
+        .atMost(WAIT)
+        .pollInterval(POLL)
+        .untilAsserted(() -> assertThat(value.get()).as(what).isEqualTo(expected));
   }
 
   static String header(ConsumerRecord<byte[], byte[]> record, String name) {

@@ -33,6 +33,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.awaitility.Awaitility;
 
 /** The shared Pub/Sub test server, admin clients on it, and bounded waits. */
 final class PubSubTestSupport {
@@ -182,14 +183,14 @@ final class PubSubTestSupport {
   /** Pulls and acks from {@code subscription} until {@code count} messages came, or fails. */
   static List<PubsubMessage> pull(String subscription, int count) {
     List<PubsubMessage> out = new ArrayList<>();
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (out.size() < count && System.nanoTime() < deadline) {
-      out.addAll(pullOnce(subscription, count - out.size()));
-    }
-    if (out.size() < count) {
-      throw new AssertionError(
-          "expected " + count + " messages on " + subscription + " but found " + out.size());
-    }
+    Awaitility.await(count + " messages on " + subscription)
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(10))
+        .until(
+            () -> {
+              out.addAll(pullOnce(subscription, count - out.size()));
+              return out.size() >= count;
+            });
     return out;
   }
 
@@ -229,13 +230,10 @@ final class PubSubTestSupport {
   }
 
   static void await(String what, Duration timeout, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-      }
-      sleep(20);
-    }
+    Awaitility.await(what)
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(20))
+        .until(condition::getAsBoolean);
   }
 
   static void sleep(long millis) {

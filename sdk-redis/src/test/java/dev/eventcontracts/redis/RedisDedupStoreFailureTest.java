@@ -2,6 +2,7 @@ package dev.eventcontracts.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.eventcontracts.dedup.ClaimState;
 import dev.eventcontracts.testing.server.RedisServer;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class RedisDedupStoreFailureTest {
   private static final Duration BOUND = Duration.ofSeconds(30);
+  private static final Duration POLL = Duration.ofMillis(10);
   private static final Duration LEASE = Duration.ofMinutes(10);
 
   private final String user = "ec-test-" + UUID.randomUUID();
@@ -66,9 +68,10 @@ class RedisDedupStoreFailureTest {
           .isInstanceOf(RedisException.class)
           .hasMessageContaining("NOPERM");
 
-      assertThat(awaitAbsent(prefix + "ok-1", prefix + "ok-2"))
-          .as("the keys of the successful call are released")
-          .isTrue();
+      await("the keys of the successful call are released")
+          .atMost(BOUND)
+          .pollInterval(POLL)
+          .until(() -> admin.exists(prefix + "ok-1", prefix + "ok-2") == 0);
       assertThat(store.claimAll(List.of("ok-1", "ok-2", "ok-3"), "owner-2", LEASE).values())
           .containsOnly(ClaimState.CLAIMED);
     }
@@ -93,42 +96,19 @@ class RedisDedupStoreFailureTest {
 
       // the claims run once the pause ends and are released when their replies arrive, so
       // another owner gets every key long before the ten-minute lease would have run out
-      long deadline = System.nanoTime() + BOUND.toNanos();
-      List<ClaimState> states;
-      do {
-        states =
-            List.copyOf(patient.claimAll(List.of("t-1", "t-2", "t-3"), "owner-2", LEASE).values());
-      } while (states.contains(ClaimState.IN_PROGRESS) && pauseUntil(deadline));
+      List<ClaimState> states =
+          await("another owner gets every key")
+              .atMost(BOUND)
+              .pollDelay(Duration.ZERO)
+              .pollInterval(POLL)
+              .until(
+                  () ->
+                      List.copyOf(
+                          patient
+                              .claimAll(List.of("t-1", "t-2", "t-3"), "owner-2", LEASE)
+                              .values()),
+                  claimed -> !claimed.contains(ClaimState.IN_PROGRESS));
       assertThat(states).containsOnly(ClaimState.CLAIMED);
     }
-  }
-
-  private static boolean pauseUntil(long deadline) {
-    if (System.nanoTime() - deadline > 0) {
-      return false;
-    }
-    try {
-      Thread.sleep(10); // a pause between polls, not a wait for the result
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private boolean awaitAbsent(String... keys) {
-    long deadline = System.nanoTime() + BOUND.toNanos();
-    while (admin.exists(keys) > 0) {
-      if (System.nanoTime() - deadline > 0) {
-        return false;
-      }
-      try {
-        Thread.sleep(10); // a pause between polls, not a wait for the result
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return true;
   }
 }

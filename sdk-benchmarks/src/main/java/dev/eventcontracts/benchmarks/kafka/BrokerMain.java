@@ -10,8 +10,9 @@ import java.nio.file.StandardCopyOption;
 /**
  * Runs {@link EmbeddedKafkaBroker} alone in its own JVM for {@link KafkaConsumerBenchmark}, so the
  * benchmark process's CPU time counts only the consumer. Writes {@code bootstrap.servers} to the
- * file named by the first argument once the broker answers, then runs until its standard input
- * ends: the parent closes it to stop the broker, and a parent that dies closes it too.
+ * file named by the first argument once the broker answers, then runs until it is terminated (the
+ * parent sends SIGTERM; the broker's shutdown hook stops it) or its standard input ends, which is
+ * what a parent that dies leaves behind.
  *
  * <pre>
  * java -cp benchmarks.jar dev.eventcontracts.benchmarks.kafka.BrokerMain /tmp/bootstrap.txt

@@ -1,6 +1,7 @@
 package dev.eventcontracts.benchmarks.kafka;
 
 import dev.eventcontracts.testing.server.EmbeddedKafkaBroker;
+import dev.eventcontracts.testing.server.LocalServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,8 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The broker the benchmark consumes from: either a child JVM running {@link BrokerMain} (the
@@ -19,7 +18,6 @@ import java.util.stream.Stream;
  */
 abstract class BrokerProcess implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
   /** The {@code bootstrap.servers} value. */
   abstract String bootstrapServers();
@@ -42,7 +40,6 @@ abstract class BrokerProcess implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     Path bootstrapFile = dir.resolve("bootstrap.txt");
-    Path log = dir.resolve("broker.log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>();
     command.add(java);
@@ -53,40 +50,16 @@ abstract class BrokerProcess implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add(BrokerMain.class.getName());
     command.add(bootstrapFile.toString());
-    Process process;
+    // stdin stays a pipe: a parent that dies closes it, and BrokerMain then stops the broker
+    LocalServer server =
+        LocalServer.start(
+            "kafka-broker", dir, command, START_TIMEOUT, () -> Files.exists(bootstrapFile));
     try {
-      process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .start(); // stdin stays a pipe: closing it stops the broker
+      return new Separate(server, Files.readString(bootstrapFile, StandardCharsets.UTF_8).strip());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot launch the broker JVM", e);
-    }
-    Separate broker = new Separate(process, dir, log);
-    Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-bench-broker-stop"));
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    try {
-      while (!Files.exists(bootstrapFile)) {
-        if (process.waitFor(100, TimeUnit.MILLISECONDS)) {
-          throw new IllegalStateException(
-              "the broker JVM exited with " + process.exitValue() + "; see " + log);
-        }
-        if (System.nanoTime() - deadline > 0) {
-          broker.close();
-          throw new IllegalStateException("the broker JVM did not start within " + START_TIMEOUT);
-        }
-      }
-      broker.bootstrap = Files.readString(bootstrapFile, StandardCharsets.UTF_8).strip();
-    } catch (IOException e) {
-      broker.close();
+      server.stop();
       throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      broker.close();
-      throw new IllegalStateException("interrupted while starting the broker", e);
     }
-    return broker;
   }
 
   /** Starts {@link EmbeddedKafkaBroker} in this JVM. */
@@ -116,16 +89,12 @@ abstract class BrokerProcess implements AutoCloseable {
   }
 
   private static final class Separate extends BrokerProcess {
-    private final Process process;
-    private final Path dir;
-    private final Path log;
-    private String bootstrap;
-    private boolean closed;
+    private final LocalServer server;
+    private final String bootstrap;
 
-    Separate(Process process, Path dir, Path log) {
-      this.process = process;
-      this.dir = dir;
-      this.log = log;
+    Separate(LocalServer server, String bootstrap) {
+      this.server = server;
+      this.bootstrap = bootstrap;
     }
 
     @Override
@@ -135,47 +104,18 @@ abstract class BrokerProcess implements AutoCloseable {
 
     @Override
     long cpuNanos() {
-      return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
-    }
-
-    private void deleteQuietly() {
-      try (Stream<Path> files = Files.list(dir)) {
-        for (Path file : files.toList()) {
-          Files.deleteIfExists(file);
-        }
-        Files.deleteIfExists(dir);
-      } catch (IOException | UncheckedIOException e) {
-        // best effort: a leftover temporary directory is harmless
-      }
+      return server.process().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
 
     @Override
     String describe() {
-      return "separate JVM, pid " + process.pid() + ", log " + log;
+      return "separate JVM, pid " + server.process().pid();
     }
 
+    /** Stops the broker JVM (SIGTERM: its shutdown hook stops the broker) and deletes its files. */
     @Override
-    public synchronized void close() {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      try {
-        process.getOutputStream().close(); // end of input: BrokerMain stops the broker
-        if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-          process.destroy();
-          if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
-          }
-        } else if (process.exitValue() == 0) {
-          deleteQuietly(); // a clean stop: the log has nothing worth keeping
-        }
-      } catch (IOException e) {
-        process.destroyForcibly();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        process.destroyForcibly();
-      }
+    public void close() {
+      server.stop();
     }
   }
 }

@@ -57,6 +57,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -910,13 +911,18 @@ class KafkaCrashTest {
       c.assign(partitions);
       c.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = c.endOffsets(partitions);
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        if (System.nanoTime() - deadline > 0) {
-          throw new AssertionError("could not read " + name + " to its end " + end);
-        }
-        c.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
+      Awaitility.await(name + " read to its end " + end)
+          .atMost(Duration.ofSeconds(60))
+          .pollInSameThread() // a consumer is used by one thread
+          .pollInterval(Duration.ofMillis(10))
+          .until(
+              () -> {
+                if (partitions.stream().allMatch(tp -> c.position(tp) >= end.get(tp))) {
+                  return true;
+                }
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+                return false;
+              });
     }
     return out;
   }

@@ -1,6 +1,7 @@
 package dev.eventcontracts.kafka.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -41,6 +42,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -54,6 +56,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -408,50 +411,42 @@ class OutageTest {
   }
 
   /** Waits until the group has committed every partition to its end; returns the sum. */
-  static long awaitCommitted(EmbeddedKafkaBroker broker, String group, String topic, long[] ends)
-      throws Exception {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
+  static long awaitCommitted(EmbeddedKafkaBroker broker, String group, String topic, long[] ends) {
+    AtomicLong sum = new AtomicLong();
     try (Admin admin =
         Admin.create(
             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      while (true) {
-        long sum = 0;
-        boolean done = true;
-        try {
-          Map<TopicPartition, OffsetAndMetadata> committed =
-              admin
-                  .listConsumerGroupOffsets(group)
-                  .partitionsToOffsetAndMetadata()
-                  .get(5, TimeUnit.SECONDS);
-          for (int p = 0; p < ends.length; p++) {
-            OffsetAndMetadata o = committed.get(new TopicPartition(topic, p));
-            long offset = o == null ? 0 : o.offset();
-            sum += offset;
-            done &= offset >= ends[p];
-          }
-        } catch (Exception e) {
-          done = false; // the broker may still be coming back
-        }
-        if (done) {
-          return sum;
-        }
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("not everything committed within " + DEADLINE + ": " + sum);
-        }
-        Thread.sleep(200);
-      }
+      await("every partition of " + topic + " committed to its end")
+          .atMost(DEADLINE)
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions() // the broker may still be coming back
+          .until(
+              () -> {
+                Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin
+                        .listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata()
+                        .get(5, TimeUnit.SECONDS);
+                long total = 0;
+                boolean done = true;
+                for (int p = 0; p < ends.length; p++) {
+                  OffsetAndMetadata o = committed.get(new TopicPartition(topic, p));
+                  long offset = o == null ? 0 : o.offset();
+                  total += offset;
+                  done &= offset >= ends[p];
+                }
+                sum.set(total);
+                return done;
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("not everything committed within " + DEADLINE + ": " + sum.get(), e);
     }
+    return sum.get();
   }
 
-  static void awaitTrue(java.util.function.BooleanSupplier condition, Duration timeout, String what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
+  static void awaitTrue(
+      java.util.function.BooleanSupplier condition, Duration timeout, String what) {
+    await(what).atMost(timeout).pollInterval(Duration.ofMillis(20)).until(condition::getAsBoolean);
   }
 
   static Set<String> readDeadLetterIds(EmbeddedKafkaBroker broker, String topic) {
@@ -465,15 +460,20 @@ class OutageTest {
       c.assign(List.of(tp));
       c.seekToBeginning(List.of(tp));
       long end = c.endOffsets(List.of(tp)).get(tp);
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (c.position(tp) < end && System.nanoTime() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-          var header = r.headers().lastHeader(KafkaHeaders.DLQ_EVENT_ID);
-          if (header != null) {
-            ids.add(new String(header.value(), StandardCharsets.UTF_8));
-          }
-        }
-      }
+      await(topic + " read to its end")
+          .atMost(Duration.ofSeconds(30))
+          .pollInSameThread() // a consumer is used by one thread
+          .pollInterval(Duration.ofMillis(10))
+          .until(
+              () -> {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                  var header = r.headers().lastHeader(KafkaHeaders.DLQ_EVENT_ID);
+                  if (header != null) {
+                    ids.add(new String(header.value(), StandardCharsets.UTF_8));
+                  }
+                }
+                return c.position(tp) >= end;
+              });
     }
     return ids;
   }

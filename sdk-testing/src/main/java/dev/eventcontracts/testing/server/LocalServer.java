@@ -1,5 +1,7 @@
 package dev.eventcontracts.testing.server;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -11,15 +13,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A server binary running as a child process, with a temporary directory that holds its files and
- * its log; the process is stopped and the directory deleted on {@link #stop()} or at JVM exit.
+ * its log; the process is stopped and the directory deleted on {@link #stop()} or at JVM exit. The
+ * one child-process launcher of the SDK's tests and benchmarks: {@link RedisServer}, {@link
+ * MariaDbServer} and {@link PubSubServer} run on it, and so can any server a test needs.
  */
-final class LocalServer {
+public final class LocalServer {
   /** The loopback address that every server binds to. */
   static final String HOST = "127.0.0.1";
 
@@ -43,11 +49,13 @@ final class LocalServer {
 
   /**
    * Launches {@code command} in {@code dir}, which it then owns, and waits until {@code ready}
-   * answers true; fails with the log's tail if the process exits first or the timeout passes.
+   * answers true; fails with the log's tail if the process exits first or the timeout passes. The
+   * output goes to {@code name.log} in {@code dir}; the standard input stays an open pipe, so a
+   * child that watches it sees its end when this JVM dies.
    */
-  static LocalServer start(
+  public static LocalServer start(
       String name, Path dir, List<String> command, Duration timeout, BooleanSupplier ready) {
-    LocalServer server = new LocalServer(name, dir, launch(name, dir, command));
+    LocalServer server = new LocalServer(name, dir, launch(name, dir, command, Map.of()));
     try {
       server.awaitReady(timeout, ready);
       return server;
@@ -59,7 +67,17 @@ final class LocalServer {
 
   /** Runs a one-off command in {@code dir} to completion and fails unless it exits with 0. */
   static void run(String name, Path dir, List<String> command, Duration timeout) {
-    Process process = launch(name, dir, command);
+    run(name, dir, command, Map.of(), timeout);
+  }
+
+  /** Like {@link #run(String, Path, List, Duration)}, with {@code environment} set for it. */
+  static void run(
+      String name,
+      Path dir,
+      List<String> command,
+      Map<String, String> environment,
+      Duration timeout) {
+    Process process = launch(name, dir, command, environment);
     boolean exited = waitFor(process, timeout.toMillis());
     if (!exited) {
       process.destroyForcibly();
@@ -72,8 +90,13 @@ final class LocalServer {
     }
   }
 
+  /** The running process, for its pid or CPU time. */
+  public ProcessHandle process() {
+    return process.toHandle();
+  }
+
   /** Stops the process (SIGTERM, then SIGKILL after a bound) and deletes the directory. */
-  synchronized void stop() {
+  public synchronized void stop() {
     if (stopped) {
       return;
     }
@@ -142,16 +165,25 @@ final class LocalServer {
   }
 
   private void awaitReady(Duration timeout, BooleanSupplier ready) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!ready.getAsBoolean()) {
-      // waiting on the process doubles as the pause between probes and notices an early exit
-      if (waitFor(process, POLL_MILLIS)) {
-        throw new IllegalStateException(
-            name + " exited with code " + process.exitValue() + " while starting" + logTail());
-      }
-      if (System.nanoTime() - deadline > 0) {
-        throw new IllegalStateException(name + " was not ready within " + timeout + logTail());
-      }
+    try {
+      await(name + " ready")
+          .atMost(timeout)
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(POLL_MILLIS))
+          .until(
+              () -> {
+                if (!process.isAlive()) {
+                  throw new IllegalStateException(
+                      name
+                          + " exited with code "
+                          + process.exitValue()
+                          + " while starting"
+                          + logTail());
+                }
+                return ready.getAsBoolean();
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException(name + " was not ready within " + timeout + logTail(), e);
     }
   }
 
@@ -159,13 +191,16 @@ final class LocalServer {
     return logTail(dir, name);
   }
 
-  private static Process launch(String name, Path dir, List<String> command) {
+  private static Process launch(
+      String name, Path dir, List<String> command, Map<String, String> environment) {
     try {
-      return new ProcessBuilder(command)
-          .directory(dir.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(dir, name).toFile()))
-          .start();
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(dir, name).toFile()));
+      builder.environment().putAll(environment);
+      return builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot launch " + command.get(0), e);
     }

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A Google Cloud Pub/Sub server for tests: Google's in-memory fake {@code pstest} (from the Debian
@@ -190,39 +189,25 @@ public final class PubSubServer implements AutoCloseable {
     }
   }
 
-  private static void build(Path src, Path gocache, Path output) throws IOException {
+  private static void build(Path src, Path gocache, Path output) {
     Path go =
         ServerAvailability.findExecutable(GO)
             .orElseThrow(() -> new IllegalStateException(INSTALL_HINT));
-    Path log = src.resolve("build.log");
-    ProcessBuilder pb =
-        new ProcessBuilder(go.toString(), "build", "-o", output.toString(), ".")
-            .directory(src.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    // Debian ships the dependencies as a GOPATH, not as modules
-    pb.environment().put("GO111MODULE", "off");
-    pb.environment().put("GOPATH", GOPATH.toString());
-    pb.environment().put("GOCACHE", gocache.toString());
-    pb.environment().put("GOFLAGS", "");
-    Process process = pb.start();
-    try {
-      if (!process.waitFor(BUILD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("go build did not finish within " + BUILD_TIMEOUT);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-      throw new IllegalStateException("interrupted while building the Pub/Sub test server", e);
-    }
-    if (process.exitValue() != 0) {
-      throw new IllegalStateException(
-          "go build failed with exit code "
-              + process.exitValue()
-              + ":\n"
-              + Files.readString(log, StandardCharsets.UTF_8));
-    }
+    LocalServer.run(
+        "go-build",
+        src,
+        List.of(go.toString(), "build", "-o", output.toString(), "."),
+        // Debian ships the dependencies as a GOPATH, not as modules
+        Map.of(
+            "GO111MODULE",
+            "off",
+            "GOPATH",
+            GOPATH.toString(),
+            "GOCACHE",
+            gocache.toString(),
+            "GOFLAGS",
+            ""),
+        BUILD_TIMEOUT);
   }
 
   private static Path cacheDir() {

@@ -10,14 +10,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 
-/** Helpers shared by the kits: racing threads from one start signal, and bounded polling. */
+/** Helpers shared by the kits: racing threads from one start signal, and the bounds of a wait. */
 final class Concurrently {
   /** How long a race, or a wait for a condition, may take before the test fails. */
   static final Duration BOUND = Duration.ofSeconds(60);
 
-  private static final long POLL_MILLIS = 20;
+  /** The pause between two polls of a condition. */
+  static final Duration POLL = Duration.ofMillis(20);
 
   private Concurrently() {}
 
@@ -66,33 +66,6 @@ final class Concurrently {
       return results;
     } finally {
       pool.shutdownNow();
-    }
-  }
-
-  /**
-   * Polls {@code condition} until it holds or {@code bound} passes, pausing briefly between polls;
-   * returns whether it held, so the caller asserts with its own message.
-   */
-  static boolean await(Duration bound, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + bound.toNanos();
-    while (true) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      if (System.nanoTime() - deadline > 0) {
-        return false;
-      }
-      pause(POLL_MILLIS);
-    }
-  }
-
-  /** Sleeps between two polls of a condition; never used to wait for a result itself. */
-  static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while polling", e);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.eventcontracts.testing.stores;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
+import static org.awaitility.Awaitility.await;
 
 import dev.eventcontracts.dedup.ClaimState;
 import dev.eventcontracts.dedup.DedupStore;
@@ -197,11 +198,11 @@ public abstract class DedupStoreContract {
 
     if (usesServerTime()) {
       // the lease is real time here: keep asking until well past it, it must stay completed
-      long until = System.nanoTime() + lease.multipliedBy(2).toNanos();
-      while (System.nanoTime() - until < 0) {
-        assertThat(store.claim(key("a"), "owner-2", LONG_LEASE)).isEqualTo(ClaimState.COMPLETED);
-        Concurrently.pause(50);
-      }
+      await()
+          .during(lease.multipliedBy(2))
+          .atMost(lease.multipliedBy(2).plus(Concurrently.BOUND))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> store.claim(key("a"), "owner-2", LONG_LEASE) == ClaimState.COMPLETED);
     } else {
       clock.advance(lease.multipliedBy(2));
     }
@@ -459,11 +460,10 @@ public abstract class DedupStoreContract {
       clock.advance(expiring.plusSeconds(1));
       return store.claim(key, owner, newLease);
     }
-    ClaimState[] last = new ClaimState[1];
-    Concurrently.await(
-        expiring.multipliedBy(10).plus(Concurrently.BOUND),
-        () -> (last[0] = store.claim(key, owner, newLease)) == ClaimState.CLAIMED);
-    return last[0];
+    return await()
+        .atMost(expiring.multipliedBy(10).plus(Concurrently.BOUND))
+        .pollInterval(Concurrently.POLL)
+        .until(() -> store.claim(key, owner, newLease), state -> state == ClaimState.CLAIMED);
   }
 
   /**

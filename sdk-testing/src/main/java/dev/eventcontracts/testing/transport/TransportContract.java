@@ -32,6 +32,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -321,23 +323,25 @@ public abstract class TransportContract {
     return event.path("id").asText();
   }
 
-  private void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + patience().toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError(
-            "timed out waiting for: "
-                + what
-                + "; handled "
-                + handledIds().size()
-                + ", failed calls "
-                + failedCalls.size()
-                + ", dead letters stored "
-                + sink.stored.size()
-                + ", refused "
-                + sink.refused.get());
-      }
-      Thread.sleep(20);
+  private void await(String what, BooleanSupplier condition) {
+    try {
+      Awaitility.await(what)
+          .atMost(patience())
+          .pollInterval(Duration.ofMillis(20))
+          .until(condition::getAsBoolean);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "timed out waiting for: "
+              + what
+              + "; handled "
+              + handledIds().size()
+              + ", failed calls "
+              + failedCalls.size()
+              + ", dead letters stored "
+              + sink.stored.size()
+              + ", refused "
+              + sink.refused.get(),
+          e);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.eventcontracts.testing.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,10 +62,15 @@ class EmbeddedKafkaBrokerTest {
             new StringDeserializer(),
             new StringDeserializer())) {
       consumer.subscribe(List.of("smoke"));
-      long deadline = System.nanoTime() + CONSUME_TIMEOUT.toNanos();
-      while (received.isEmpty() && System.nanoTime() - deadline < 0) {
-        consumer.poll(Duration.ofMillis(200)).forEach(received::add);
-      }
+      await()
+          .atMost(CONSUME_TIMEOUT)
+          .pollInSameThread() // a consumer is used by one thread
+          .pollInterval(Duration.ofMillis(10))
+          .until(
+              () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(received::add);
+                return !received.isEmpty();
+              });
     }
 
     assertThat(received).hasSize(1);
