@@ -56,6 +56,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -337,6 +338,11 @@ public final class KafkaConsumerBenchmark {
   private final ContractRegistry registry;
   private final BrokerProcess broker;
   private final HikariDataSource dataSource;
+  private final StoreCalls storeCalls = new StoreCalls();
+
+  /** What the stores are given: {@link #dataSource} with its borrows counted. */
+  private final DataSource storeDataSource;
+
   private final RedisClient redisClient;
   private int groups;
 
@@ -350,6 +356,7 @@ public final class KafkaConsumerBenchmark {
     this.registry = registry;
     this.broker = broker;
     this.dataSource = dataSource;
+    this.storeDataSource = dataSource == null ? null : storeCalls.counting(dataSource);
     this.redisClient = redisClient;
   }
 
@@ -636,7 +643,7 @@ public final class KafkaConsumerBenchmark {
           "CREATE TABLE " + rows + " (event_key VARCHAR(512) PRIMARY KEY, payload_bytes INT)");
     }
     JdbcTransactionalStore store =
-        JdbcTransactionalStore.builder(dataSource)
+        JdbcTransactionalStore.builder(storeDataSource)
             .dialect(JdbcDialect.POSTGRESQL)
             .dedupTable(keys)
             .positionTable(positions)
@@ -754,6 +761,8 @@ public final class KafkaConsumerBenchmark {
                 })
             .build();
     Snapshot start = Snapshot.take(broker);
+    long borrowsBefore = storeCalls.borrows();
+    long redisBefore = StoreCalls.redisCommands(redisClient);
     String load = load1();
     consumer.start();
     long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
@@ -775,8 +784,16 @@ public final class KafkaConsumerBenchmark {
         counts.put(o, outcomes.get(o.ordinal()));
       }
     }
+    long borrows = storeCalls.borrows() - borrowsBefore;
+    long redisCalls = redisBefore < 0 ? 0 : StoreCalls.redisCommands(redisClient) - redisBefore;
     String summary =
         counts
+            + (borrows > 0
+                ? String.format(Locale.ROOT, " jdbc-borrows/1k=%.1f", borrows * 1000.0 / target)
+                : "")
+            + (redisCalls > 0
+                ? String.format(Locale.ROOT, " redis-calls/1k=%.1f", redisCalls * 1000.0 / target)
+                : "")
             + (retries.get() > 0 ? " retries=" + retries.get() : "")
             + (deadLetters.deadLetters().isEmpty()
                 ? ""
@@ -826,7 +843,10 @@ public final class KafkaConsumerBenchmark {
     String table = "kbench_dedup_r" + round;
     dropTable(table);
     JdbcDedupStore store =
-        JdbcDedupStore.builder(dataSource).dialect(JdbcDialect.POSTGRESQL).table(table).build();
+        JdbcDedupStore.builder(storeDataSource)
+            .dialect(JdbcDialect.POSTGRESQL)
+            .table(table)
+            .build();
     store.createSchema();
     return store;
   }
@@ -835,7 +855,7 @@ public final class KafkaConsumerBenchmark {
     String table = "kbench_position_r" + round;
     dropTable(table);
     JdbcEntityVersionStore store =
-        JdbcEntityVersionStore.builder(dataSource)
+        JdbcEntityVersionStore.builder(storeDataSource)
             .dialect(JdbcDialect.POSTGRESQL)
             .table(table)
             .build();
