@@ -251,6 +251,11 @@ public final class JdbcDedupStore implements DedupStore {
         });
   }
 
+  /** The batched completion on PostgreSQL, for the plan test. */
+  String postgresCompleteAllSql() {
+    return completeAllPostgresSql;
+  }
+
   /** Creates the table when it does not exist, with the shipped DDL of the dialect. */
   public void createSchema() {
     Schema.create(dataSource, dialect, Map.of(Schema.DEDUP_TABLE, table));

@@ -172,6 +172,11 @@ public final class JdbcEntityVersionStore implements EntityVersionStore {
     return advanced;
   }
 
+  /** The batched position read on PostgreSQL, for the plan test. */
+  String postgresSelectSql() {
+    return selectPostgresSql;
+  }
+
   /** Creates the table when it does not exist, with the shipped DDL of the dialect. */
   public void createSchema() {
     Schema.create(dataSource, dialect, Map.of(Schema.POSITION_TABLE, table));
