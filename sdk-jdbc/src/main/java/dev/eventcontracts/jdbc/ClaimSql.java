@@ -116,12 +116,20 @@ abstract class ClaimSql {
       if (losers.isEmpty()) {
         return states;
       }
-      String sql = "SELECT dedup_key, state FROM " + table + " WHERE dedup_key = ANY (?)";
+      // a primary-key probe per key: WHERE dedup_key = ANY (?) would be planned once per pooled
+      // connection and stay a sequential scan when first planned on a small table
+      String sql =
+          "SELECT u.k, (SELECT d.state FROM "
+              + table
+              + " d WHERE d.dedup_key = u.k) FROM unnest(?::text[]) AS u(k)";
       try (PreparedStatement select = prepare(connection, sql)) {
         select.setArray(1, Jdbc.textArray(connection, JdbcDialect.POSTGRESQL, losers));
         try (ResultSet rows = select.executeQuery()) {
           while (rows.next()) {
-            states.put(rows.getString(1), state(rows.getString(2)));
+            String state = rows.getString(2);
+            if (state != null) {
+              states.put(rows.getString(1), state(state));
+            }
           }
         }
       }

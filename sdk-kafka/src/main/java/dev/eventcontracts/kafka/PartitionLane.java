@@ -2,6 +2,7 @@ package dev.eventcontracts.kafka;
 
 import dev.eventcontracts.kafka.RecordProcessor.Attempt;
 import dev.eventcontracts.kafka.RecordProcessor.PartitionOutcome;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -119,11 +120,42 @@ final class PartitionLane {
     return revoked || consumerStopping.getAsBoolean();
   }
 
+  /**
+   * Joins to {@code first} the batches queued right behind it, while together they fit in one
+   * pipeline batch ({@link RecordProcessor#maxBatch()}): the records of consecutive polls of one
+   * partition follow each other, so running them as one batch changes no outcome and pays the
+   * stores' round trips (claims, positions, completions) once instead of once per poll. Only first
+   * deliveries of one generation are joined; a retried record keeps its batch of its own. Only the
+   * draining worker takes from the queue, so the head it peeks at stays there.
+   */
+  private Batch withQueuedFollowers(Batch first) {
+    int limit = processor.maxBatch();
+    if (first.a != null || first.records.size() >= limit) {
+      return first;
+    }
+    List<ConsumerRecord<byte[], byte[]>> joined = null;
+    int size = first.records.size();
+    Batch next;
+    while ((next = queue.peek()) != null
+        && next.a == null
+        && next.generation == first.generation
+        && size + next.records.size() <= limit) {
+      queue.poll();
+      if (joined == null) {
+        joined = new ArrayList<>(first.records);
+      }
+      joined.addAll(next.records);
+      size += next.records.size();
+    }
+    return joined == null ? first : new Batch(joined, first.generation, null);
+  }
+
   /** Runs queued batches until none is left; on a worker thread, one at a time per lane. */
   private void drain() {
     do {
       Batch batch;
       while ((batch = queue.poll()) != null) {
+        batch = withQueuedFollowers(batch);
         try {
           if (batch.generation == haltedGeneration || stopRequested()) {
             continue; // polled before a rewind, or stopping: these records come again

@@ -40,6 +40,11 @@ final class RecordProcessor {
     this.resultListener = resultListener;
   }
 
+  /** The most records handed to the pipeline as one batch. */
+  int maxBatch() {
+    return maxBatch;
+  }
+
   /**
    * Processes {@code records} (one partition, ascending offsets).
    *

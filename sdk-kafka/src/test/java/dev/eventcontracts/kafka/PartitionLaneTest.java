@@ -119,6 +119,36 @@ class PartitionLaneTest {
   }
 
   @Test
+  void batchesQueuedBehindEachOtherRunAsOnePipelineBatchUpToMaxBatch() {
+    PartitionLane wide =
+        new PartitionLane(
+            TP,
+            new RecordProcessor(pipeline, "group", 5, results::add),
+            executor,
+            reports,
+            consumerStopping::get);
+    wide.enqueue(records(2), null); // 0-1
+    wide.enqueue(records(2), null); // 2-3: joins, 4 records
+    wide.enqueue(records(2), null); // 4-5: 6 would pass maxBatch 5, so a batch of its own
+    wide.enqueue(records(1), null); // 6: joins it
+
+    runWorker();
+
+    assertThat(recorder.offsets(0)).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
+    assertThat(reports.outcomes).extracting(o -> o.nextOffset).containsExactly(4L, 7L);
+    assertThat(wide.pending()).isZero();
+
+    // a redelivery with its attempt count and a new generation are never joined to other batches
+    wide.rewound();
+    nextOffset = 6;
+    wide.enqueue(records(1), new RecordProcessor.Attempt(6, 1)); // 6 again, attempt 2
+    wide.enqueue(records(1), null); // 7
+    runWorker();
+    assertThat(reports.outcomes).extracting(o -> o.nextOffset).containsExactly(4L, 7L, 7L, 8L);
+    assertThat(reports.generations).containsExactly(0, 0, 1, 1);
+  }
+
+  @Test
   void aRetryHaltsTheLaneUntilTheNextGeneration() {
     recorder.failWhen((payload, ctx) -> ctx.origin().offset() == 1 && ctx.deliveryAttempt() == 1);
     lane.enqueue(records(3), null); // offsets 0-2: 1 fails

@@ -63,6 +63,28 @@ final class DedupScripts {
           ScriptOutputType.INTEGER);
 
   /**
+   * {@link #COMPLETE} for every key in KEYS, in one call: the same rule per key; returns how many
+   * keys it wrote.
+   */
+  static final LuaScript COMPLETE_ALL =
+      new LuaScript(
+          "completeAll",
+          """
+          local held = 'P|' .. ARGV[1]
+          local done = 'C|' .. ARGV[1]
+          local written = 0
+          for _, key in ipairs(KEYS) do
+            local value = redis.call('GET', key)
+            if (not value) or value == held or value == done then
+              redis.call('SET', key, done, 'PX', ARGV[2])
+              written = written + 1
+            end
+          end
+          return written
+          """,
+          ScriptOutputType.INTEGER);
+
+  /**
    * Deletes every key in KEYS that ARGV[1] (owner) holds in progress and returns how many it
    * deleted; completed records and other owners' claims stay.
    */

@@ -57,5 +57,59 @@ final class EntityScripts {
           """,
           ScriptOutputType.INTEGER);
 
+  /**
+   * {@link #ADVANCE} for every key in KEYS in one call: KEYS[i] to ARGV[i], with the expiry of
+   * ARGV[#KEYS + 1] milliseconds unless that is 0; returns one letter per key, 1 when it advanced,
+   * 0 when the stored position is equal or greater.
+   */
+  static final LuaScript ADVANCE_ALL =
+      new LuaScript(
+          "advanceAll",
+          """
+          local function greater(a, b)
+            local aNegative = string.byte(a, 1) == 45
+            local bNegative = string.byte(b, 1) == 45
+            if aNegative ~= bNegative then
+              return bNegative
+            end
+            local longer
+            if #a ~= #b then
+              longer = #a > #b
+            else
+              for i = 1, #a do
+                local x, y = string.byte(a, i), string.byte(b, i)
+                if x ~= y then
+                  longer = x > y
+                  break
+                end
+              end
+              if longer == nil then
+                return false
+              end
+            end
+            if aNegative then
+              return not longer
+            end
+            return longer
+          end
+          local expiry = ARGV[#KEYS + 1]
+          local answers = {}
+          for i, key in ipairs(KEYS) do
+            local stored = redis.call('GET', key)
+            if stored and not greater(ARGV[i], stored) then
+              answers[i] = '0'
+            else
+              if expiry == '0' then
+                redis.call('SET', key, ARGV[i])
+              else
+                redis.call('SET', key, ARGV[i], 'PX', expiry)
+              end
+              answers[i] = '1'
+            end
+          end
+          return table.concat(answers)
+          """,
+          ScriptOutputType.VALUE);
+
   private EntityScripts() {}
 }

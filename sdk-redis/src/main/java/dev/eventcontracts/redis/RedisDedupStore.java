@@ -7,6 +7,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -62,7 +63,11 @@ public final class RedisDedupStore implements DedupStore {
             builder.client,
             builder.connection,
             builder.timeout,
-            List.of(DedupScripts.CLAIM, DedupScripts.COMPLETE, DedupScripts.RELEASE));
+            List.of(
+                DedupScripts.CLAIM,
+                DedupScripts.COMPLETE,
+                DedupScripts.COMPLETE_ALL,
+                DedupScripts.RELEASE));
   }
 
   /**
@@ -166,6 +171,34 @@ public final class RedisDedupStore implements DedupStore {
     redis.await(
         "complete",
         DedupScripts.COMPLETE.<Long>run(redis.commands(), new String[] {keyPrefix + key}, args));
+  }
+
+  /**
+   * Completes many keys as {@link #complete} does, with one script call per {@link #batchSize()}
+   * keys, all calls pipelined: one round trip for a batch instead of one per key.
+   */
+  @Override
+  public void completeAll(Collection<String> keys, String owner, Duration retention) {
+    Objects.requireNonNull(keys, "keys");
+    String[] args = {
+      checkOwner(owner), Long.toString(RedisAccess.positiveMillis(retention, "retention"))
+    };
+    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(keys));
+    for (String key : distinct) {
+      Objects.requireNonNull(key, "keys must not contain null");
+    }
+    List<CompletableFuture<Long>> replies = new ArrayList<>();
+    for (int from = 0; from < distinct.size(); from += batchSize) {
+      List<String> slice = distinct.subList(from, Math.min(distinct.size(), from + batchSize));
+      String[] redisKeys = new String[slice.size()];
+      for (int i = 0; i < redisKeys.length; i++) {
+        redisKeys[i] = keyPrefix + slice.get(i);
+      }
+      replies.add(DedupScripts.COMPLETE_ALL.run(redis.commands(), redisKeys, args));
+    }
+    if (!replies.isEmpty()) {
+      redis.awaitAll("completeAll", replies);
+    }
   }
 
   /** Deletes the key when {@code owner} holds it in progress; otherwise does nothing. */

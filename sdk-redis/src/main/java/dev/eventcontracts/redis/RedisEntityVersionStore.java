@@ -65,7 +65,10 @@ public final class RedisEntityVersionStore implements EntityVersionStore {
                 RedisAccess.positiveMillis(builder.expireAfterAdvance, "expireAfterAdvance"));
     this.redis =
         RedisAccess.open(
-            builder.client, builder.connection, builder.timeout, List.of(EntityScripts.ADVANCE));
+            builder.client,
+            builder.connection,
+            builder.timeout,
+            List.of(EntityScripts.ADVANCE, EntityScripts.ADVANCE_ALL));
   }
 
   /**
@@ -154,8 +157,9 @@ public final class RedisEntityVersionStore implements EntityVersionStore {
   }
 
   /**
-   * Advances many entities, each with the compare-and-set script of {@link #advance}, sent
-   * pipelined: one round trip for the whole batch.
+   * Advances many entities, each with the compare-and-set of {@link #advance}, in one script call
+   * per {@link Builder#batchSize batchSize} entities, all calls pipelined: one round trip for the
+   * whole batch.
    *
    * @return the entities whose position this call moved
    */
@@ -168,23 +172,35 @@ public final class RedisEntityVersionStore implements EntityVersionStore {
       entities.add(StoreKeys.check("entity", e.getKey()));
       Objects.requireNonNull(e.getValue(), "position");
     }
-    List<CompletableFuture<Long>> replies = new ArrayList<>(entities.size());
-    for (String entity : entities) {
-      replies.add(
-          EntityScripts.ADVANCE.run(
-              redis.commands(),
-              new String[] {keyPrefix + entity},
-              Long.toString(positions.get(entity)),
-              expiryMillis));
-    }
     Set<String> advanced = new LinkedHashSet<>();
-    if (replies.isEmpty()) {
+    if (entities.isEmpty()) {
       return advanced;
     }
-    List<Long> answers = redis.awaitAll("advanceAll", replies);
-    for (int i = 0; i < answers.size(); i++) {
-      if (answers.get(i) == 1L) {
-        advanced.add(entities.get(i));
+    List<CompletableFuture<String>> replies = new ArrayList<>();
+    for (int from = 0; from < entities.size(); from += batchSize) {
+      int size = Math.min(entities.size(), from + batchSize) - from;
+      String[] redisKeys = new String[size];
+      String[] args = new String[size + 1];
+      for (int i = 0; i < size; i++) {
+        String entity = entities.get(from + i);
+        redisKeys[i] = keyPrefix + entity;
+        args[i] = Long.toString(positions.get(entity));
+      }
+      args[size] = expiryMillis;
+      replies.add(EntityScripts.ADVANCE_ALL.run(redis.commands(), redisKeys, args));
+    }
+    List<String> answers = redis.awaitAll("advanceAll", replies);
+    int index = 0;
+    for (String chunk : answers) {
+      int size = Math.min(batchSize, entities.size() - index);
+      if (chunk == null || chunk.length() != size) {
+        throw new IllegalStateException(
+            "the advance script answered " + chunk + " for " + size + " entities");
+      }
+      for (int i = 0; i < size; i++, index++) {
+        if (chunk.charAt(i) == '1') {
+          advanced.add(entities.get(index));
+        }
       }
     }
     return advanced;
@@ -238,9 +254,10 @@ public final class RedisEntityVersionStore implements EntityVersionStore {
     }
 
     /**
-     * Sets how many entities one {@code MGET} of {@link RedisEntityVersionStore#currentAll} reads,
-     * from 1 to {@value RedisEntityVersionStore#MAX_BATCH_SIZE} ({@value
-     * RedisEntityVersionStore#DEFAULT_BATCH_SIZE} by default).
+     * Sets how many entities one {@code MGET} of {@link RedisEntityVersionStore#currentAll} reads
+     * and one script call of {@link RedisEntityVersionStore#advanceAll} writes, from 1 to {@value
+     * RedisEntityVersionStore#MAX_BATCH_SIZE} ({@value RedisEntityVersionStore#DEFAULT_BATCH_SIZE}
+     * by default).
      */
     public Builder batchSize(int batchSize) {
       this.batchSize = RedisAccess.checkBatchSize(batchSize, MAX_BATCH_SIZE);

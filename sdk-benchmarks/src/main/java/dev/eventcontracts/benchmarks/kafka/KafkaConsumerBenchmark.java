@@ -56,6 +56,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -107,8 +108,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * java -cp sdk-benchmarks/target/benchmarks.jar \
  *     dev.eventcontracts.benchmarks.kafka.KafkaConsumerBenchmark \
  *     [--messages 1000000] [--rounds 3] [--registry examples/registries/recruiting] \
- *     [--with-postgres] [--pg-messages 200000] [--runs a,b,b2,c,c3,v,b0] [--warmup 200000] \
- *     [--max-poll 500] [--bare-commit async|sync] [--in-process-broker] [--broker-heap 1g]
+ *     [--with-postgres] [--pg-messages 200000] [--t1-messages (a tenth of --pg-messages)] \
+ *     [--runs a,b,b2,c,c3,v,b0] [--warmup 200000] [--max-poll 500] [--bare-commit async|sync] [--in-process-broker] [--broker-heap 1g]
  * </pre>
  */
 public final class KafkaConsumerBenchmark {
@@ -165,6 +166,7 @@ public final class KafkaConsumerBenchmark {
       Path registry,
       boolean withPostgres,
       int pgMessages,
+      int t1Messages,
       List<Variant> runs,
       int warmup,
       int maxPoll,
@@ -178,6 +180,7 @@ public final class KafkaConsumerBenchmark {
       Path registry = null;
       boolean withPostgres = false;
       int pgMessages = -1;
+      int t1Messages = -1;
       String runs = null;
       int warmup = 200_000;
       int maxPoll = 500;
@@ -192,6 +195,7 @@ public final class KafkaConsumerBenchmark {
           case "--registry" -> registry = Path.of(value(args, ++i, arg));
           case "--with-postgres" -> withPostgres = true;
           case "--pg-messages" -> pgMessages = Integer.parseInt(value(args, ++i, arg));
+          case "--t1-messages" -> t1Messages = Integer.parseInt(value(args, ++i, arg));
           case "--runs" -> runs = value(args, ++i, arg);
           case "--warmup" -> warmup = Integer.parseInt(value(args, ++i, arg));
           case "--max-poll" -> maxPoll = Integer.parseInt(value(args, ++i, arg));
@@ -207,6 +211,7 @@ public final class KafkaConsumerBenchmark {
           case "--help", "-h" -> {
             System.out.println(
                 "options: --messages N --rounds N --registry DIR --with-postgres --pg-messages N"
+                    + " --t1-messages N"
                     + " --runs a,b,b2,c --warmup N --max-poll N --bare-commit async|sync"
                     + " --in-process-broker --broker-heap SIZE");
             System.exit(0);
@@ -234,7 +239,17 @@ public final class KafkaConsumerBenchmark {
       if (pgMessages < 0) {
         pgMessages = Math.min(messages, 200_000);
       }
-      if (messages < 1 || rounds < 1 || maxPoll < 1 || pgMessages < 1 || warmup < 0) {
+      pgMessages = Math.min(pgMessages, messages);
+      if (t1Messages < 0) {
+        // one transaction per event is the slow reference beside (t): a tenth is enough
+        t1Messages = Math.max(1, pgMessages / 10);
+      }
+      if (messages < 1
+          || rounds < 1
+          || maxPoll < 1
+          || pgMessages < 1
+          || t1Messages < 1
+          || warmup < 0) {
         throw new IllegalArgumentException("counts must be positive");
       }
       return new Options(
@@ -242,7 +257,8 @@ public final class KafkaConsumerBenchmark {
           rounds,
           registry,
           withPostgres,
-          Math.min(pgMessages, messages),
+          pgMessages,
+          Math.min(t1Messages, pgMessages),
           List.copyOf(new LinkedHashSet<>(selected)),
           Math.min(warmup, messages),
           maxPoll,
@@ -259,6 +275,9 @@ public final class KafkaConsumerBenchmark {
     }
 
     int target(Variant v) {
+      if (v == Variant.T1) {
+        return t1Messages;
+      }
       return durable(v) ? pgMessages : messages;
     }
 
@@ -337,6 +356,11 @@ public final class KafkaConsumerBenchmark {
   private final ContractRegistry registry;
   private final BrokerProcess broker;
   private final HikariDataSource dataSource;
+  private final StoreCalls storeCalls = new StoreCalls();
+
+  /** What the stores are given: {@link #dataSource} with its borrows counted. */
+  private final DataSource storeDataSource;
+
   private final RedisClient redisClient;
   private int groups;
 
@@ -350,6 +374,7 @@ public final class KafkaConsumerBenchmark {
     this.registry = registry;
     this.broker = broker;
     this.dataSource = dataSource;
+    this.storeDataSource = dataSource == null ? null : storeCalls.counting(dataSource);
     this.redisClient = redisClient;
   }
 
@@ -636,7 +661,7 @@ public final class KafkaConsumerBenchmark {
           "CREATE TABLE " + rows + " (event_key VARCHAR(512) PRIMARY KEY, payload_bytes INT)");
     }
     JdbcTransactionalStore store =
-        JdbcTransactionalStore.builder(dataSource)
+        JdbcTransactionalStore.builder(storeDataSource)
             .dialect(JdbcDialect.POSTGRESQL)
             .dedupTable(keys)
             .positionTable(positions)
@@ -753,6 +778,8 @@ public final class KafkaConsumerBenchmark {
                 })
             .build();
     Snapshot start = Snapshot.take(broker);
+    long borrowsBefore = storeCalls.borrows();
+    long redisBefore = StoreCalls.redisCommands(redisClient);
     String load = load1();
     consumer.start();
     long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
@@ -774,8 +801,16 @@ public final class KafkaConsumerBenchmark {
         counts.put(o, outcomes.get(o.ordinal()));
       }
     }
+    long borrows = storeCalls.borrows() - borrowsBefore;
+    long redisCalls = redisBefore < 0 ? 0 : StoreCalls.redisCommands(redisClient) - redisBefore;
     String summary =
         counts
+            + (borrows > 0
+                ? String.format(Locale.ROOT, " jdbc-borrows/1k=%.1f", borrows * 1000.0 / target)
+                : "")
+            + (redisCalls > 0
+                ? String.format(Locale.ROOT, " redis-calls/1k=%.1f", redisCalls * 1000.0 / target)
+                : "")
             + (retries.get() > 0 ? " retries=" + retries.get() : "")
             + (deadLetters.deadLetters().isEmpty()
                 ? ""
@@ -825,7 +860,10 @@ public final class KafkaConsumerBenchmark {
     String table = "kbench_dedup_r" + round;
     dropTable(table);
     JdbcDedupStore store =
-        JdbcDedupStore.builder(dataSource).dialect(JdbcDialect.POSTGRESQL).table(table).build();
+        JdbcDedupStore.builder(storeDataSource)
+            .dialect(JdbcDialect.POSTGRESQL)
+            .table(table)
+            .build();
     store.createSchema();
     return store;
   }
@@ -834,7 +872,7 @@ public final class KafkaConsumerBenchmark {
     String table = "kbench_position_r" + round;
     dropTable(table);
     JdbcEntityVersionStore store =
-        JdbcEntityVersionStore.builder(dataSource)
+        JdbcEntityVersionStore.builder(storeDataSource)
             .dialect(JdbcDialect.POSTGRESQL)
             .table(table)
             .build();
@@ -1027,8 +1065,8 @@ public final class KafkaConsumerBenchmark {
           "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.0f | %.2f |%n",
           e.getKey().label,
           e.getKey().description
-              + (e.getKey() == Variant.C || e.getKey() == Variant.C3
-                  ? " (" + options.pgMessages() + " messages)"
+              + (Options.durable(e.getKey())
+                  ? " (" + options.target(e.getKey()) + " messages)"
                   : ""),
           median(rs, Result::perSecond),
           median(rs, Result::processCpuPerMillion),

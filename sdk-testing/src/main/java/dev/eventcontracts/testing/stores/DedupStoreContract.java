@@ -374,6 +374,78 @@ public abstract class DedupStoreContract {
   }
 
   @Test
+  void completeAllCompletesTheOwnersClaimsAndLeavesOtherOwnersClaimsAlone() {
+    List<String> mine = keys("mine", 3);
+    List<String> theirs = keys("theirs", 2);
+    store.claimAll(mine, "owner-1", LONG_LEASE);
+    store.claimAll(theirs, "owner-2", LONG_LEASE);
+    List<String> all = new ArrayList<>(mine);
+    all.addAll(theirs);
+
+    store.completeAll(all, "owner-1", LONG_RETENTION);
+
+    Map<String, ClaimState> after = store.claimAll(all, "owner-3", LONG_LEASE);
+    for (String key : mine) {
+      assertThat(after.get(key)).as(key).isEqualTo(ClaimState.COMPLETED);
+    }
+    for (String key : theirs) {
+      assertThat(after.get(key)).as(key).isEqualTo(ClaimState.IN_PROGRESS);
+    }
+    store.completeAll(List.of(), "owner-1", LONG_RETENTION); // nothing to do, no error
+  }
+
+  @Test
+  void completeAllLeavesTheSameStatesAsCompletingOneByOne() {
+    // each case twice: "one" completed key by key, "all" with completeAll; the states that a
+    // later claim finds must be the same for both, case by case, whatever the store's own rule
+    // for keys the owner does not hold
+    Map<String, List<String>> one = new HashMap<>();
+    Map<String, List<String>> all = new HashMap<>();
+    for (String kind : List.of("held", "other", "released", "never", "done")) {
+      one.put(kind, keys("one-" + kind, 3));
+      all.put(kind, keys("all-" + kind, 3));
+    }
+    for (Map<String, List<String>> side : List.of(one, all)) {
+      store.claimAll(side.get("held"), "owner-1", LONG_LEASE);
+      store.claimAll(side.get("other"), "owner-2", LONG_LEASE);
+      store.claimAll(side.get("released"), "owner-1", LONG_LEASE);
+      side.get("released").forEach(key -> store.release(key, "owner-1"));
+      store.claimAll(side.get("done"), "owner-1", LONG_LEASE);
+      side.get("done").forEach(key -> store.complete(key, "owner-1", LONG_RETENTION));
+    }
+    List<String> allKeys = new ArrayList<>();
+    for (Map.Entry<String, List<String>> e : one.entrySet()) {
+      e.getValue().forEach(key -> store.complete(key, "owner-1", LONG_RETENTION));
+      allKeys.addAll(all.get(e.getKey()));
+    }
+    store.completeAll(allKeys, "owner-1", LONG_RETENTION);
+
+    for (String kind : one.keySet()) {
+      Map<String, ClaimState> byOne = store.claimAll(one.get(kind), "owner-3", LONG_LEASE);
+      Map<String, ClaimState> byAll = store.claimAll(all.get(kind), "owner-3", LONG_LEASE);
+      assertThat(new ArrayList<>(byAll.values()))
+          .as(kind)
+          .isEqualTo(new ArrayList<>(byOne.values()));
+    }
+    assertThat(store.claim(one.get("held").get(0), "owner-3", LONG_LEASE))
+        .isEqualTo(ClaimState.COMPLETED);
+    assertThat(store.claim(one.get("other").get(0), "owner-3", LONG_LEASE))
+        .isEqualTo(ClaimState.IN_PROGRESS);
+  }
+
+  @Test
+  void completeAllOfALargeBatchCompletesEveryKey() {
+    List<String> keys = keys("large-complete", 1_234);
+    store.claimAll(keys, "owner-1", LONG_LEASE);
+
+    store.completeAll(keys, "owner-1", LONG_RETENTION);
+
+    assertThat(store.claimAll(keys, "owner-2", LONG_LEASE).values())
+        .hasSize(keys.size())
+        .containsOnly(ClaimState.COMPLETED);
+  }
+
+  @Test
   void racingSingleClaimsClaimEachKeyOnce() throws Exception {
     List<String> keys = keys("race", RACE_KEYS);
     Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
