@@ -3,8 +3,8 @@ package dev.eventcontracts.spring.boot;
 import dev.eventcontracts.dedup.DedupStore;
 import dev.eventcontracts.ordering.EntityVersionStore;
 import java.time.Clock;
-import java.util.Locale;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.util.ClassUtils;
 
 /** Makes the stores that {@code eventcontracts.stores.type} names. */
@@ -36,11 +36,11 @@ final class StoreFactory {
       case MEMORY ->
           DedupStore.inMemory(properties.getStores().getMemoryMaximumKeys(), Clock.systemUTC());
       case JDBC -> {
-        need("dev.eventcontracts.jdbc.JdbcDedupStore", "jdbc", "sdk-jdbc");
+        need(beans, "dev.eventcontracts.jdbc.JdbcDedupStore", "jdbc", "sdk-jdbc");
         yield JdbcStores.dedupStore(properties, beans);
       }
       case REDIS -> {
-        need("dev.eventcontracts.redis.RedisDedupStore", "redis", "sdk-redis");
+        need(beans, "dev.eventcontracts.redis.RedisDedupStore", "redis", "sdk-redis");
         yield RedisStores.dedupStore(properties, beans);
       }
     };
@@ -51,18 +51,24 @@ final class StoreFactory {
     return switch (type(properties)) {
       case MEMORY -> EntityVersionStore.inMemory();
       case JDBC -> {
-        need("dev.eventcontracts.jdbc.JdbcEntityVersionStore", "jdbc", "sdk-jdbc");
+        need(beans, "dev.eventcontracts.jdbc.JdbcEntityVersionStore", "jdbc", "sdk-jdbc");
         yield JdbcStores.entityVersionStore(properties, beans);
       }
       case REDIS -> {
-        need("dev.eventcontracts.redis.RedisEntityVersionStore", "redis", "sdk-redis");
+        need(beans, "dev.eventcontracts.redis.RedisEntityVersionStore", "redis", "sdk-redis");
         yield RedisStores.entityVersionStore(properties, beans);
       }
     };
   }
 
-  private static void need(String className, String type, String artifact) {
-    if (!ClassUtils.isPresent(className, StoreFactory.class.getClassLoader())) {
+  private static void need(
+      ListableBeanFactory beans, String className, String type, String artifact) {
+    ClassLoader loader =
+        beans instanceof ConfigurableBeanFactory configurable
+                && configurable.getBeanClassLoader() != null
+            ? configurable.getBeanClassLoader()
+            : StoreFactory.class.getClassLoader();
+    if (!ClassUtils.isPresent(className, loader)) {
       throw new EventContractsConfigurationException(
           TYPE_PROPERTY
               + "="
@@ -71,9 +77,5 @@ final class StoreFactory {
               + artifact
               + " on the class path (add it as a dependency)");
     }
-  }
-
-  static String lower(StoreType type) {
-    return type.name().toLowerCase(Locale.ROOT);
   }
 }
