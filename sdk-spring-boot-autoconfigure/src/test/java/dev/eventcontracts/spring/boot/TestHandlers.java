@@ -9,6 +9,7 @@ import dev.eventcontracts.testing.fixtures.RecruitingEvents;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.MDC;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -40,9 +41,15 @@ final class TestHandlers {
     final List<ProfileUpdated> seen = new CopyOnWriteArrayList<>();
     final List<EventContext> contexts = new CopyOnWriteArrayList<>();
     final AtomicInteger failuresLeft = new AtomicInteger();
+    final List<String> traceIds = new CopyOnWriteArrayList<>();
+    final List<Boolean> observed = new CopyOnWriteArrayList<>();
 
     @EventHandlerMethod(event = "profile.updated", minVersion = "v1", maxVersion = "v1")
     void onProfile(ProfileUpdated profile, EventContext context) {
+      traceIds.add(String.valueOf(MDC.get("traceId")));
+      observed.add(
+          java.util.Arrays.stream(new Throwable().getStackTrace())
+              .anyMatch(f -> f.getClassName().equals(HandlerObservation.class.getName())));
       if (failuresLeft.getAndDecrement() > 0) {
         throw new IllegalStateException("projection database unavailable");
       }
