@@ -11,11 +11,15 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * The {@code eventContracts} health indicator, when Spring Boot's health module is on the class
- * path (Actuator brings it).
+ * path (Actuator brings it) and sdk-kafka too (the starter brings it).
  */
 @AutoConfiguration(
     after = {EventContractsAutoConfiguration.class, EventContractsKafkaAutoConfiguration.class})
-@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+@ConditionalOnClass(
+    name = {
+      "org.springframework.boot.health.contributor.HealthIndicator",
+      "dev.eventcontracts.kafka.KafkaEventConsumer"
+    })
 @ConditionalOnBean(EventPipeline.class)
 public class EventContractsHealthAutoConfiguration {
 
