@@ -1,14 +1,13 @@
 package dev.eventcontracts.spring.kafka;
 
 import dev.eventcontracts.envelope.InboundMessage;
-import dev.eventcontracts.envelope.Origin;
+import dev.eventcontracts.kafka.KafkaMessages;
 import dev.eventcontracts.pipeline.EventPipeline;
 import dev.eventcontracts.pipeline.ProcessingResult;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.springframework.kafka.listener.MessageListener;
 import org.springframework.kafka.support.KafkaUtils;
 
@@ -30,7 +29,6 @@ import org.springframework.kafka.support.KafkaUtils;
  * Calls come from the container's consumer threads; one partition is never on two threads.
  */
 public class EventPipelineListener implements MessageListener<byte[], byte[]> {
-  private static final byte[] EMPTY = new byte[0];
   private static final int MAX_TRACKED = 10_000;
 
   private final EventPipeline pipeline;
@@ -90,21 +88,6 @@ public class EventPipelineListener implements MessageListener<byte[], byte[]> {
 
   /** The pipeline's view of a record: the rule every SDK transport applies. */
   static InboundMessage message(ConsumerRecord<byte[], byte[]> record) {
-    InboundMessage.Builder b =
-        InboundMessage.builder(record.value() == null ? EMPTY : record.value())
-            .key(record.key())
-            .origin(
-                new Origin(
-                    "kafka",
-                    record.topic(),
-                    record.partition(),
-                    record.offset(),
-                    null,
-                    record.timestamp() < 0 ? -1 : record.timestamp(),
-                    KafkaUtils.getConsumerGroupId()));
-    for (Header header : record.headers()) {
-      b.header(header.key(), header.value());
-    }
-    return b.build();
+    return KafkaMessages.of(record, KafkaUtils.getConsumerGroupId());
   }
 }
