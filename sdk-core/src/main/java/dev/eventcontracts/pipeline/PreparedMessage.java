@@ -58,6 +58,9 @@ final class PreparedMessage {
         || (report.contract() == null && report.status() != ValidationStatus.UNSUPPORTED_VERSION)) {
       return "unknown"; // unreadable, or a name no contract has
     }
+    if (report.contract() != null) {
+      return report.contract().name(); // the registry's own string, the same object every time
+    }
     return eventName(); // UNSUPPORTED_VERSION: the registry knows the name
   }
 

@@ -7,7 +7,6 @@ import dev.eventcontracts.dedup.DedupStore;
 import dev.eventcontracts.dedup.TransactionalStore;
 import dev.eventcontracts.dedup.UnstorableKeyException;
 import dev.eventcontracts.envelope.Envelope;
-import dev.eventcontracts.metrics.PipelineMetrics;
 import dev.eventcontracts.ordering.EntityVersionStore;
 import dev.eventcontracts.resilience.StoreUnavailableException;
 import java.time.Duration;
@@ -46,7 +45,7 @@ final class StoreProtocol {
   private final Duration lease;
   private final Duration retention;
   private final Duration inProgressDelay;
-  private final PipelineMetrics metrics;
+  private final PipelineEvents metrics;
   private final Results results;
   private final HandlerInvocation handlers;
   private final DeadLettering deadLettering;
@@ -70,7 +69,7 @@ final class StoreProtocol {
       Duration lease,
       Duration retention,
       Duration inProgressDelay,
-      PipelineMetrics metrics,
+      PipelineEvents metrics,
       Results results,
       HandlerInvocation handlers,
       DeadLettering deadLettering,
@@ -656,6 +655,7 @@ final class StoreProtocol {
    * long as the breaker does; the breaker logs its state changes, so no line is logged here.
    */
   ProcessingResult storeFailure(PreparedMessage p, String operation, Throwable cause) {
+    metrics.storeFailure(operation, cause);
     IllegalStateException error =
         new IllegalStateException("store operation '" + operation + "' failed", cause);
     Duration delay =
