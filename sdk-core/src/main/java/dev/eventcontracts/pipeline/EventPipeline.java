@@ -99,7 +99,9 @@ public final class EventPipeline {
             results,
             handlers,
             deadLettering,
-            b.transactionBatchSize);
+            b.transactionBatchSize,
+            b.keyReuse,
+            b.logPayloads);
   }
 
   /**
@@ -229,6 +231,7 @@ public final class EventPipeline {
     private ObjectMapper payloadMapper; // the default one is made in build(), when none was set
     private int transactionBatchSize = DEFAULT_TRANSACTION_BATCH_SIZE;
     private NearCache nearCache;
+    private KeyReuse keyReuse = KeyReuse.LOG;
 
     private Builder(ContractRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
@@ -397,6 +400,19 @@ public final class EventPipeline {
      */
     public Builder nearCache(NearCache cache) {
       this.nearCache = Objects.requireNonNull(cache, "cache");
+      return this;
+    }
+
+    /**
+     * Sets what happens to a duplicate whose payload differs from the payload first processed under
+     * its idempotency key (a producer reusing a key for a different event): {@link KeyReuse#LOG} by
+     * default (acknowledged as a duplicate, counted and logged without the payload), {@link
+     * KeyReuse#DEAD_LETTER} or {@link KeyReuse#IGNORE}. Needs a dedup store that keeps fingerprints
+     * (the SDK's in-memory, JDBC and Redis stores, and the near cache); not available with a
+     * transactional store, where it is ignored.
+     */
+    public Builder onKeyReuse(KeyReuse action) {
+      this.keyReuse = Objects.requireNonNull(action, "action");
       return this;
     }
 

@@ -18,6 +18,7 @@ final class PreparedMessage {
   String key;
   String entity;
   Long position;
+  long fingerprint; // of the payload, computed when first needed (0: not yet)
   Outcome rejection;
   List<Violation> violations = List.of();
 
