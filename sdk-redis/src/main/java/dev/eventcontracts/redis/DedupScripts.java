@@ -46,16 +46,25 @@ final class DedupScripts {
 
   /**
    * Completes KEYS[1] for ARGV[1] (owner), keeping the record ARGV[2] milliseconds, when the owner
-   * holds the claim, completed it before, or nobody holds the key (the lease expired while the
-   * handler ran and nobody took it over); returns 1 when it wrote, 0 when another owner holds it.
+   * holds the claim, completed it before (with or without a fingerprint), or nobody holds the key
+   * (the lease expired while the handler ran and nobody took it over); returns 1 when it wrote, 0
+   * when another owner holds it. With ARGV[3] (a fingerprint: 16 hex digits), the completed record
+   * is {@code C|owner#fingerprint}.
    */
   static final LuaScript COMPLETE =
       new LuaScript(
           "complete",
           """
           local value = redis.call('GET', KEYS[1])
-          if (not value) or value == 'P|' .. ARGV[1] or value == 'C|' .. ARGV[1] then
-            redis.call('SET', KEYS[1], 'C|' .. ARGV[1], 'PX', ARGV[2])
+          local mine = 'C|' .. ARGV[1]
+          if (not value) or value == 'P|' .. ARGV[1] or value == mine
+              or (type(value) == 'string' and #value == #mine + 17
+                  and string.sub(value, 1, #mine + 1) == mine .. '#') then
+            if ARGV[3] then
+              redis.call('SET', KEYS[1], mine .. '#' .. ARGV[3], 'PX', ARGV[2])
+            else
+              redis.call('SET', KEYS[1], mine, 'PX', ARGV[2])
+            end
             return 1
           end
           return 0

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -166,6 +167,43 @@ public final class RedisDedupStore implements DedupStore {
     redis.await(
         "complete",
         DedupScripts.COMPLETE.<Long>run(redis.commands(), new String[] {keyPrefix + key}, args));
+  }
+
+  /**
+   * Completes like {@link #complete(String, String, Duration)} and keeps {@code fingerprint} in the
+   * record's value ({@code C|owner#<16 hex digits>}).
+   */
+  @Override
+  public void complete(String key, String owner, Duration retention, long fingerprint) {
+    Objects.requireNonNull(key, "key");
+    String[] args = {
+      checkOwner(owner),
+      Long.toString(RedisAccess.positiveMillis(retention, "retention")),
+      String.format("%016x", fingerprint)
+    };
+    redis.await(
+        "complete",
+        DedupScripts.COMPLETE.<Long>run(redis.commands(), new String[] {keyPrefix + key}, args));
+  }
+
+  /** The fingerprint in a completed record's value, when it has one; one {@code GET}. */
+  @Override
+  public OptionalLong fingerprint(String key) {
+    Objects.requireNonNull(key, "key");
+    String value =
+        redis.await("fingerprint", redis.commands().get(keyPrefix + key).toCompletableFuture());
+    if (value == null || !value.startsWith("C|") || value.length() < 19) {
+      return OptionalLong.empty();
+    }
+    int hash = value.length() - 17;
+    if (value.charAt(hash) != '#') {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseUnsignedLong(value.substring(hash + 1), 16));
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty(); // an owner that happens to end in '#' and 16 chars
+    }
   }
 
   /** Deletes the key when {@code owner} holds it in progress; otherwise does nothing. */
