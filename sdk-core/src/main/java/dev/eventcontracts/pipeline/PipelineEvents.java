@@ -7,19 +7,12 @@ import dev.eventcontracts.dlq.DeadLetter;
  * guarded and combined). With no listener every call returns at once.
  */
 final class PipelineEvents {
-  static final PipelineEvents NONE = new PipelineEvents(PipelineListener.noop());
-
   private final PipelineListener listener;
   private final boolean enabled;
 
   PipelineEvents(PipelineListener listener) {
     this.listener = listener;
     this.enabled = listener != PipelineListener.noop();
-  }
-
-  /** False when nobody listens, so callers can skip work done only for a listener. */
-  boolean enabled() {
-    return enabled;
   }
 
   void outcome(PreparedMessage p, ProcessingResult result) {
