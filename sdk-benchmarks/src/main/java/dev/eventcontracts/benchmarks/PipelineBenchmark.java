@@ -12,6 +12,7 @@ import dev.eventcontracts.pipeline.HandlerBinding;
 import dev.eventcontracts.pipeline.Outcome;
 import dev.eventcontracts.pipeline.ProcessingResult;
 import dev.eventcontracts.testing.fixtures.RecruitingEvents;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -26,6 +27,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -66,6 +68,13 @@ public class PipelineBenchmark {
   private ObjectMapper jackson;
   private EventPipeline pipeline;
 
+  /**
+   * Whether the pipeline records its meters (on a {@link SimpleMeterRegistry}), to see what the
+   * metrics listener costs per message.
+   */
+  @Param({"false", "true"})
+  public boolean meters;
+
   /** Generates the events and reports, outside the timed code, what the pipeline decides. */
   @Setup(Level.Trial)
   public void setUp() throws IOException {
@@ -98,6 +107,9 @@ public class PipelineBenchmark {
             .dedupStore(DedupStore.inMemory())
             .entityVersionStore(EntityVersionStore.inMemory())
             .deadLetterSink(DeadLetterSink.inMemory());
+    if (meters) {
+      b.meterRegistry(new SimpleMeterRegistry());
+    }
     for (EventContract contract : registry.contracts()) {
       b.handler(HandlerBinding.ofJson(contract.name(), (payload, context) -> {}));
     }

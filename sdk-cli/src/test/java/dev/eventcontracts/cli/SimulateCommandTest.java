@@ -30,7 +30,8 @@ class SimulateCommandTest {
           "UNKNOWN_EVENT",
           "MALFORMED",
           "FAILED",
-          "BINDING_FAILED");
+          "BINDING_FAILED",
+          "KEY_REUSED");
 
   @TempDir Path dir;
 
@@ -130,7 +131,7 @@ class SimulateCommandTest {
         .endsWith(
             "{\"summary\":{\"PROCESSED\":14,\"DUPLICATE\":0,\"STALE\":0,\"INVALID\":0,"
                 + "\"UNSUPPORTED_VERSION\":0,\"UNKNOWN_EVENT\":0,\"MALFORMED\":0,\"FAILED\":0,"
-                + "\"BINDING_FAILED\":0}}\n");
+                + "\"BINDING_FAILED\":0,\"KEY_REUSED\":0}}\n");
   }
 
   @Test

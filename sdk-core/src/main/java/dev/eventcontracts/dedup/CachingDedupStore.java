@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -27,8 +28,10 @@ final class CachingDedupStore implements DedupStore {
   private final Ticker ticker;
   private final long maximumNanos;
 
-  /** Completed key to the ticker time its entry expires at. */
-  private final Cache<String, Long> completed;
+  /** Completed key to the ticker time its entry expires at, and its fingerprint (0: none). */
+  private final Cache<String, Completed> completed;
+
+  private record Completed(long expiresAt, long fingerprint) {}
 
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
@@ -48,21 +51,21 @@ final class CachingDedupStore implements DedupStore {
             .ticker(ticker)
             .executor(Runnable::run)
             .expireAfter(
-                new Expiry<String, Long>() {
+                new Expiry<String, Completed>() {
                   @Override
-                  public long expireAfterCreate(String key, Long expiresAt, long now) {
-                    return Math.max(0, expiresAt - now);
+                  public long expireAfterCreate(String key, Completed c, long now) {
+                    return Math.max(0, c.expiresAt() - now);
                   }
 
                   @Override
                   public long expireAfterUpdate(
-                      String key, Long expiresAt, long now, long currentDuration) {
-                    return Math.max(0, expiresAt - now);
+                      String key, Completed c, long now, long currentDuration) {
+                    return Math.max(0, c.expiresAt() - now);
                   }
 
                   @Override
                   public long expireAfterRead(
-                      String key, Long expiresAt, long now, long currentDuration) {
+                      String key, Completed c, long now, long currentDuration) {
                     return currentDuration;
                   }
                 })
@@ -130,7 +133,33 @@ final class CachingDedupStore implements DedupStore {
   public void complete(String key, String owner, Duration retention) {
     long expiresAt = expiresAt(retention);
     delegate.complete(key, owner, retention);
-    completed.put(key, expiresAt);
+    completed.put(key, new Completed(expiresAt, 0));
+  }
+
+  @Override
+  public void complete(String key, String owner, Duration retention, long fingerprint) {
+    long expiresAt = expiresAt(retention);
+    delegate.complete(key, owner, retention, fingerprint);
+    completed.put(key, new Completed(expiresAt, fingerprint));
+  }
+
+  @Override
+  public void completeAllWithFingerprints(
+      Map<String, Long> fingerprints, String owner, Duration retention) {
+    long expiresAt = expiresAt(retention);
+    delegate.completeAllWithFingerprints(fingerprints, owner, retention);
+    fingerprints.forEach(
+        (key, fingerprint) -> completed.put(key, new Completed(expiresAt, fingerprint)));
+  }
+
+  /** The cached fingerprint of a key this instance completed, else the store's. */
+  @Override
+  public OptionalLong fingerprint(String key) {
+    Completed c = completed.getIfPresent(key);
+    if (c != null && c.fingerprint() != 0) {
+      return OptionalLong.of(c.fingerprint());
+    }
+    return delegate.fingerprint(key);
   }
 
   @Override
@@ -138,7 +167,7 @@ final class CachingDedupStore implements DedupStore {
     long expiresAt = expiresAt(retention);
     delegate.completeAll(keys, owner, retention);
     for (String key : keys) {
-      completed.put(key, expiresAt);
+      completed.put(key, new Completed(expiresAt, 0));
     }
   }
 

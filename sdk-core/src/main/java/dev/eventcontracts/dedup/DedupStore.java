@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * Remembers which idempotency keys were handled, so a redelivered event runs its handler once.
@@ -62,6 +63,38 @@ public interface DedupStore extends AutoCloseable {
     for (String key : keys) {
       complete(key, owner, retention);
     }
+  }
+
+  /**
+   * Marks a claimed key as handled like {@link #complete(String, String, Duration)}, and keeps
+   * {@code fingerprint} (a hash of the payload handled under the key, never the payload; never 0)
+   * with its record, for {@link #fingerprint}. The pipeline calls this instead of the
+   * three-argument method when key-reuse detection is on. The default ignores the fingerprint:
+   * stores that keep none still work, and key reuse then goes undetected.
+   */
+  default void complete(String key, String owner, Duration retention, long fingerprint) {
+    complete(key, owner, retention);
+  }
+
+  /**
+   * Completes many keys with their fingerprints ({@link #complete(String, String, Duration, long)})
+   * in one round trip, in the map's order. The default completes one by one; shared stores override
+   * it.
+   */
+  default void completeAllWithFingerprints(
+      Map<String, Long> fingerprints, String owner, Duration retention) {
+    for (Map.Entry<String, Long> e : fingerprints.entrySet()) {
+      complete(e.getKey(), owner, retention, e.getValue());
+    }
+  }
+
+  /**
+   * The fingerprint kept when {@code key} was completed, while its record lives; empty when the key
+   * is not completed, was completed without a fingerprint, or the store keeps none (the default).
+   * The pipeline asks only about duplicates, so a separate round trip is acceptable.
+   */
+  default OptionalLong fingerprint(String key) {
+    return OptionalLong.empty();
   }
 
   /** Drops a claim after a failed handler, so a redelivery can claim the key again. */

@@ -8,6 +8,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code ec-dlq-*} attribute names that every dead-letter sink writes (Kafka headers, Pub/Sub
@@ -68,6 +72,8 @@ public final class DeadLetterAttributes {
   public static final String EVENT_VERSION = PREFIX + "event-version";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(DeadLetterAttributes.class);
+  private static final Set<String> REFUSED_LOGGED = ConcurrentHashMap.newKeySet();
   private static final String PUBSUB = "pubsub"; // Origin.transport() of the Pub/Sub adapter
 
   private DeadLetterAttributes() {}
@@ -111,6 +117,91 @@ public final class DeadLetterAttributes {
     put(out, EVENT_NAME, deadLetter.eventName());
     put(out, EVENT_VERSION, deadLetter.eventVersion());
     return out;
+  }
+
+  /**
+   * The dead-letter attributes of {@code deadLetter} ({@link #of(DeadLetter)}), followed by the
+   * attributes {@code decorator} adds that are allowed: not an {@code ec-dlq-*} name, not {@link
+   * #REPLAY}, not a name of the original message, not blank, not a {@code null} value. Refused
+   * names, and a decorator that throws, are logged (each refused name once) and left out.
+   */
+  public static Map<String, String> of(DeadLetter deadLetter, DeadLetterDecorator decorator) {
+    Map<String, String> out = of(deadLetter);
+    out.putAll(extra(deadLetter, decorator));
+    return out;
+  }
+
+  /**
+   * The attributes {@code decorator} adds to {@code deadLetter} that are allowed (see {@link
+   * #of(DeadLetter, DeadLetterDecorator)}), in the decorator's order.
+   */
+  public static Map<String, String> extra(DeadLetter deadLetter, DeadLetterDecorator decorator) {
+    Map<String, String> proposed;
+    try {
+      proposed = decorator.attributes(deadLetter);
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      LOG.warn(
+          "dead-letter decorator {} threw; the {} dead letter is stored without its attributes",
+          decorator.getClass().getName(),
+          deadLetter.reasonCode(),
+          e);
+      return Map.of();
+    }
+    if (proposed == null || proposed.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    Map<String, String> original = deadLetter.attributes();
+    proposed.forEach(
+        (name, value) -> {
+          String refusal = refusal(name, value, original);
+          if (refusal == null) {
+            out.put(name, value);
+          } else if (REFUSED_LOGGED.size() < 1_000 && REFUSED_LOGGED.add(String.valueOf(name))) {
+            LOG.warn(
+                "dead-letter decorator {} added '{}', which {}; left out (logged once per name)",
+                decorator.getClass().getName(),
+                loggable(name),
+                refusal);
+          }
+        });
+    return out;
+  }
+
+  /** A name for a log line: the decorator may copy it from the message, so cut and escaped. */
+  private static String loggable(String name) {
+    if (name == null) {
+      return null;
+    }
+    String cut = name.length() > 80 ? name.substring(0, 80) + "..." : name;
+    StringBuilder b = new StringBuilder(cut.length());
+    cut.codePoints()
+        .forEach(
+            c ->
+                b.append(
+                    Character.isISOControl(c)
+                        ? "\\u" + String.format("%04x", c)
+                        : Character.toString(c)));
+    return b.toString();
+  }
+
+  private static String refusal(String name, String value, Map<String, String> original) {
+    if (name == null || name.isBlank()) {
+      return "is blank";
+    }
+    if (value == null) {
+      return "has no value";
+    }
+    if (isDeadLetterAttribute(name)) {
+      return "is a name the SDK reserves for its own dead-letter attributes";
+    }
+    if (name.equals(REPLAY)) {
+      return "is the replay flag";
+    }
+    if (original.containsKey(name)) {
+      return "the original message carries (it is kept unchanged)";
+    }
+    return null;
   }
 
   /** A copy of {@code attributes} without any {@code ec-dlq-*} attribute, in the same order. */

@@ -25,6 +25,14 @@ public interface DeadLetterSink {
 
   /** A sink that keeps dead letters in memory, for tests, the demo and the CLI. */
   static InMemoryDeadLetterSink inMemory() {
-    return new InMemoryDeadLetterSink();
+    return new InMemoryDeadLetterSink(DeadLetterDecorator.none());
+  }
+
+  /**
+   * An in-memory sink that also records, per dead letter, the attributes a transport sink would
+   * write ({@link InMemoryDeadLetterSink#attributes()}), with those {@code decorator} adds.
+   */
+  static InMemoryDeadLetterSink inMemory(DeadLetterDecorator decorator) {
+    return new InMemoryDeadLetterSink(java.util.Objects.requireNonNull(decorator, "decorator"));
   }
 }

@@ -5,11 +5,13 @@ import dev.eventcontracts.dedup.DedupStore;
 import dev.eventcontracts.dedup.StoreKeys;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToLongFunction;
@@ -84,6 +86,10 @@ final class InMemoryDedupStore implements DedupStore {
     KeyTable current;
     KeyTable previous;
 
+    // fingerprints per entry of each generation (0: none), allocated only once one is kept
+    long[] currentFingerprints = NO_FINGERPRINTS;
+    long[] previousFingerprints = NO_FINGERPRINTS;
+
     Segment(int generationKeys) {
       this.generationKeys = generationKeys;
       this.current = new KeyTable(generationKeys);
@@ -91,16 +97,46 @@ final class InMemoryDedupStore implements DedupStore {
     }
 
     /** Adds a record to the current generation, first retiring it when it is full. */
-    void add(String key, long hash, long until, int aux) {
+    int add(String key, long hash, long until, int aux) {
       if (current.size() >= generationKeys) {
         KeyTable forgotten = previous;
         forgotten.clear();
         previous = current;
         current = forgotten;
+        long[] forgottenFingerprints = previousFingerprints;
+        Arrays.fill(forgottenFingerprints, 0);
+        previousFingerprints = currentFingerprints;
+        currentFingerprints = forgottenFingerprints;
       }
-      current.insert(key, hash, until, aux);
+      int e = current.insert(key, hash, until, aux);
+      setFingerprint(current, e, 0);
+      return e;
+    }
+
+    long fingerprint(KeyTable t, int e) {
+      long[] f = t == current ? currentFingerprints : previousFingerprints;
+      return e < f.length ? f[e] : 0;
+    }
+
+    void setFingerprint(KeyTable t, int e, long fingerprint) {
+      boolean isCurrent = t == current;
+      long[] f = isCurrent ? currentFingerprints : previousFingerprints;
+      if (e >= f.length) {
+        if (fingerprint == 0) {
+          return;
+        }
+        f = Arrays.copyOf(f, Math.max(e + 1, Math.min(generationKeys, Math.max(64, 2 * f.length))));
+        if (isCurrent) {
+          currentFingerprints = f;
+        } else {
+          previousFingerprints = f;
+        }
+      }
+      f[e] = fingerprint;
     }
   }
+
+  private static final long[] NO_FINGERPRINTS = new long[0];
 
   private record OwnerId(String owner, int id) {}
 
@@ -137,7 +173,51 @@ final class InMemoryDedupStore implements DedupStore {
     long until = plus(clock.millis(), retention.toMillis());
     int ownerId = ownerId(owner);
     if (ownerId != NO_OWNER) {
-      complete(key, hash.applyAsLong(key), ownerId, until);
+      complete(key, hash.applyAsLong(key), ownerId, until, 0);
+    }
+  }
+
+  @Override
+  public void complete(String key, String owner, Duration retention, long fingerprint) {
+    Objects.requireNonNull(key, "key");
+    long until = plus(clock.millis(), retention.toMillis());
+    int ownerId = ownerId(owner);
+    if (ownerId != NO_OWNER) {
+      complete(key, hash.applyAsLong(key), ownerId, until, fingerprint);
+    }
+  }
+
+  @Override
+  public void completeAllWithFingerprints(
+      Map<String, Long> fingerprints, String owner, Duration retention) {
+    long until = plus(clock.millis(), retention.toMillis());
+    int ownerId = ownerId(owner);
+    for (Map.Entry<String, Long> entry : fingerprints.entrySet()) {
+      String key = Objects.requireNonNull(entry.getKey(), "key");
+      if (ownerId != NO_OWNER) {
+        complete(key, hash.applyAsLong(key), ownerId, until, entry.getValue());
+      }
+    }
+  }
+
+  @Override
+  public OptionalLong fingerprint(String key) {
+    Objects.requireNonNull(key, "key");
+    long h = hash.applyAsLong(key);
+    long now = clock.millis();
+    Segment s = segment(h);
+    synchronized (s) {
+      KeyTable t = s.current;
+      int e = t.find(key, h);
+      if (e < 0) {
+        t = s.previous;
+        e = t.find(key, h);
+      }
+      if (e < 0 || t.value(e) <= now || (t.aux(e) & COMPLETED_BIT) == 0) {
+        return OptionalLong.empty();
+      }
+      long fingerprint = s.fingerprint(t, e);
+      return fingerprint == 0 ? OptionalLong.empty() : OptionalLong.of(fingerprint);
     }
   }
 
@@ -148,7 +228,7 @@ final class InMemoryDedupStore implements DedupStore {
     for (String key : keys) {
       Objects.requireNonNull(key, "key");
       if (ownerId != NO_OWNER) {
-        complete(key, hash.applyAsLong(key), ownerId, until);
+        complete(key, hash.applyAsLong(key), ownerId, until, 0);
       }
     }
   }
@@ -187,6 +267,7 @@ final class InMemoryDedupStore implements DedupStore {
           return live(t.aux(e));
         }
         t.set(e, until, ownerId << 1);
+        s.setFingerprint(t, e, 0);
         return ClaimState.CLAIMED;
       }
       KeyTable p = s.previous;
@@ -199,7 +280,7 @@ final class InMemoryDedupStore implements DedupStore {
     }
   }
 
-  private void complete(String key, long h, int ownerId, long until) {
+  private void complete(String key, long h, int ownerId, long until, long fingerprint) {
     int completedByOwner = ownerId << 1 | COMPLETED_BIT;
     Segment s = segment(h);
     synchronized (s) {
@@ -209,13 +290,15 @@ final class InMemoryDedupStore implements DedupStore {
         // like the shared stores: only the owner still on record may complete a claim
         if (t.aux(e) >>> 1 == ownerId) {
           t.set(e, until, completedByOwner);
+          s.setFingerprint(t, e, fingerprint);
         }
         return;
       }
       KeyTable p = s.previous;
       e = p.find(key, h);
       if (e >= 0 && p.aux(e) >>> 1 == ownerId) {
-        s.add(key, h, until, completedByOwner);
+        int added = s.add(key, h, until, completedByOwner);
+        s.setFingerprint(s.current, added, fingerprint);
       }
     }
   }
@@ -296,6 +379,7 @@ final class InMemoryDedupStore implements DedupStore {
     for (Segment s : segments) {
       synchronized (s) {
         n += s.current.allocatedBytes() + s.previous.allocatedBytes();
+        n += 8L * (s.currentFingerprints.length + s.previousFingerprints.length);
       }
     }
     return n;

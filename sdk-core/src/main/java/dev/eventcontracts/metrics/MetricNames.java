@@ -65,6 +65,12 @@ public final class MetricNames {
   public static final String KEY_MISMATCHES = "eventcontracts.idempotency.key.mismatches";
 
   /**
+   * Counter of duplicates whose payload differs from the payload first processed under their
+   * idempotency key (a producer reusing a key for a different event); tag {@link #TAG_EVENT}.
+   */
+  public static final String KEY_REUSES = "eventcontracts.idempotency.key.reuses";
+
+  /**
    * Counter of dead letters the sink failed to store (the message is retried); tag {@link
    * #TAG_OUTCOME}.
    */

@@ -1,5 +1,5 @@
 /**
- * Meter names and tags (one place, listed in {@code docs/pipeline.md}) and the Micrometer binding
- * the pipeline records through.
+ * Meter names and tags (one place, listed in {@code docs/pipeline.md}) and the Micrometer binding:
+ * {@link dev.eventcontracts.metrics.MicrometerPipelineListener}, a pipeline listener.
  */
 package dev.eventcontracts.metrics;

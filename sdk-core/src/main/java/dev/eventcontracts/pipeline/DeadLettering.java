@@ -4,7 +4,6 @@ import dev.eventcontracts.contract.UnknownEventAction;
 import dev.eventcontracts.dlq.DeadLetter;
 import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.envelope.Envelope;
-import dev.eventcontracts.metrics.PipelineMetrics;
 import dev.eventcontracts.resilience.StoreUnavailableException;
 import dev.eventcontracts.validation.Violation;
 import dev.eventcontracts.validation.ViolationCode;
@@ -23,7 +22,7 @@ final class DeadLettering {
 
   private final DeadLetterSink sink;
   private final Results results;
-  private final PipelineMetrics metrics;
+  private final PipelineEvents metrics;
   private final UnknownEventAction onUnknownEvent;
   private final Duration sinkRetryDelay;
   private final boolean logPayloads;
@@ -31,7 +30,7 @@ final class DeadLettering {
   DeadLettering(
       DeadLetterSink sink,
       Results results,
-      PipelineMetrics metrics,
+      PipelineEvents metrics,
       UnknownEventAction onUnknownEvent,
       Duration sinkRetryDelay,
       boolean logPayloads) {
@@ -87,7 +86,7 @@ final class DeadLettering {
     try {
       sink.publish(deadLetter);
     } catch (Exception e) {
-      metrics.deadLetterFailure(p.rejection.name());
+      metrics.deadLetterFailure(deadLetter, e);
       LOG.debug(
           "dead-letter sink failed for a {} message from {}; it is not acknowledged and will be"
               + " retried",
@@ -105,6 +104,7 @@ final class DeadLettering {
         p.loggedEventName(),
         p.message.origin(),
         reason(p, failure, errors));
+    metrics.deadLetter(deadLetter);
     return results.finish(p, p.rejection, deadLetter, failure);
   }
 

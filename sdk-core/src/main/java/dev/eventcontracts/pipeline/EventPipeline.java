@@ -12,7 +12,7 @@ import dev.eventcontracts.dedup.NearCache;
 import dev.eventcontracts.dedup.TransactionalStore;
 import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.envelope.InboundMessage;
-import dev.eventcontracts.metrics.PipelineMetrics;
+import dev.eventcontracts.metrics.MicrometerPipelineListener;
 import dev.eventcontracts.ordering.EntityVersionStore;
 import dev.eventcontracts.resilience.StoreResilience;
 import io.github.resilience4j.retry.RetryConfig;
@@ -69,8 +69,11 @@ public final class EventPipeline {
   private EventPipeline(Builder b) {
     this.registry = b.registry;
     this.owner = b.owner;
-    PipelineMetrics metrics =
-        b.meterRegistry == null ? PipelineMetrics.disabled() : new PipelineMetrics(b.meterRegistry);
+    List<PipelineListener> listeners = new ArrayList<>(b.listeners);
+    if (b.meterRegistry != null) {
+      listeners.add(MicrometerPipelineListener.of(b.meterRegistry, b.registry, b.clock));
+    }
+    PipelineEvents metrics = new PipelineEvents(PipelineListener.composite(listeners));
     Results results = new Results(metrics, b.clock);
     this.preparation = new MessagePreparation(b.registry, b.bindings, b.payloadMapper, metrics);
     this.deadLettering =
@@ -96,7 +99,9 @@ public final class EventPipeline {
             results,
             handlers,
             deadLettering,
-            b.transactionBatchSize);
+            b.transactionBatchSize,
+            b.keyReuse,
+            b.logPayloads);
   }
 
   /**
@@ -219,12 +224,14 @@ public final class EventPipeline {
     private String owner = "consumer-" + UUID.randomUUID();
     private Clock clock = Clock.systemUTC();
     private MeterRegistry meterRegistry;
+    private final List<PipelineListener> listeners = new ArrayList<>();
     private UnknownEventAction onUnknownEvent;
     private boolean logPayloads;
     private StoreResilience storeResilience;
     private ObjectMapper payloadMapper; // the default one is made in build(), when none was set
     private int transactionBatchSize = DEFAULT_TRANSACTION_BATCH_SIZE;
     private NearCache nearCache;
+    private KeyReuse keyReuse = KeyReuse.LOG;
 
     private Builder(ContractRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
@@ -326,9 +333,23 @@ public final class EventPipeline {
       return this;
     }
 
-    /** Records meters on this registry; none are recorded by default. */
+    /**
+     * Records the pipeline's meters on this registry (a {@link MicrometerPipelineListener}, added
+     * after the {@link #listener listeners}), and the circuit breakers' and near cache's; none are
+     * recorded by default.
+     */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
+     * Adds a listener for the pipeline's events (outcomes, retries, handler runs, store calls and
+     * failures, dead letters); listeners hear events in the order they were added. A listener that
+     * throws is logged once and ignored: it cannot change what happens to a message.
+     */
+    public Builder listener(PipelineListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
@@ -379,6 +400,19 @@ public final class EventPipeline {
      */
     public Builder nearCache(NearCache cache) {
       this.nearCache = Objects.requireNonNull(cache, "cache");
+      return this;
+    }
+
+    /**
+     * Sets what happens to a duplicate whose payload differs from the payload first processed under
+     * its idempotency key (a producer reusing a key for a different event): {@link KeyReuse#LOG} by
+     * default (acknowledged as a duplicate, counted and logged without the payload), {@link
+     * KeyReuse#DEAD_LETTER} or {@link KeyReuse#IGNORE}. Needs a dedup store that keeps fingerprints
+     * (the SDK's in-memory, JDBC and Redis stores, and the near cache); not available with a
+     * transactional store, where it is ignored.
+     */
+    public Builder onKeyReuse(KeyReuse action) {
+      this.keyReuse = Objects.requireNonNull(action, "action");
       return this;
     }
 

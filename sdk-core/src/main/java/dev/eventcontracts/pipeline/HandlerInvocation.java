@@ -1,7 +1,6 @@
 package dev.eventcontracts.pipeline;
 
 import dev.eventcontracts.envelope.Envelope;
-import dev.eventcontracts.metrics.PipelineMetrics;
 import io.github.resilience4j.core.functions.Either;
 import io.github.resilience4j.retry.RetryConfig;
 import java.sql.Connection;
@@ -20,14 +19,14 @@ final class HandlerInvocation {
   private static final String[] MDC_KEYS = {"event_id", "event_name", "trace_id", "correlation_id"};
 
   private final RetryConfig retry;
-  private final PipelineMetrics metrics;
+  private final PipelineEvents metrics;
   private final Results results;
   private final DeadLettering deadLettering;
   private final boolean logPayloads;
 
   HandlerInvocation(
       RetryConfig retry,
-      PipelineMetrics metrics,
+      PipelineEvents metrics,
       Results results,
       DeadLettering deadLettering,
       boolean logPayloads) {
@@ -64,10 +63,10 @@ final class HandlerInvocation {
     long start = System.nanoTime();
     try {
       ((EventHandler<Object>) p.binding.handler()).handle(p.payload, context);
-      metrics.handler(envelope.eventName(), true, System.nanoTime() - start);
+      metrics.handler(p.metricEvent(), true, System.nanoTime() - start);
       return null;
     } catch (Exception | LinkageError | AssertionError e) {
-      metrics.handler(envelope.eventName(), false, System.nanoTime() - start);
+      metrics.handler(p.metricEvent(), false, System.nanoTime() - start);
       return e;
     }
   }

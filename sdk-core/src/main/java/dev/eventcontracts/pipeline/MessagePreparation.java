@@ -12,7 +12,6 @@ import dev.eventcontracts.contract.EventKeys;
 import dev.eventcontracts.contract.OrderingRule;
 import dev.eventcontracts.envelope.Envelope;
 import dev.eventcontracts.envelope.InboundMessage;
-import dev.eventcontracts.metrics.PipelineMetrics;
 import dev.eventcontracts.validation.EventValidator;
 import dev.eventcontracts.validation.ValidationReport;
 import dev.eventcontracts.validation.Violation;
@@ -39,14 +38,14 @@ final class MessagePreparation {
   private final EventValidator validator;
   private final ObjectReader payloadReader;
   private final Map<String, List<HandlerBinding<?>>> bindings;
-  private final PipelineMetrics metrics;
+  private final PipelineEvents metrics;
   private final BindingFailureLog bindingFailures = new BindingFailureLog();
 
   MessagePreparation(
       ContractRegistry registry,
       List<HandlerBinding<?>> bindingList,
       ObjectMapper payloadMapper,
-      PipelineMetrics metrics) {
+      PipelineEvents metrics) {
     this.registry = registry;
     this.validator = EventValidator.of(registry);
     // the schema has already checked the payload; a handler's type names only the fields it

@@ -23,7 +23,13 @@ public enum Outcome {
    * type: a fault of the consumer's code or configuration, not the producer's. Logged as an error;
    * dead-lettered, to be replayed once the payload type is fixed.
    */
-  BINDING_FAILED(true);
+  BINDING_FAILED(true),
+  /**
+   * A duplicate whose payload differs from the payload first processed under its idempotency key: a
+   * producer reused the key for a different event. Only with {@link KeyReuse#DEAD_LETTER}; with
+   * {@link KeyReuse#LOG} (the default) such an event is a {@link #DUPLICATE}, counted and logged.
+   */
+  KEY_REUSED(true);
 
   private final boolean rejection;
 

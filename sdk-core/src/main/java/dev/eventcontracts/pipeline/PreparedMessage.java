@@ -18,6 +18,7 @@ final class PreparedMessage {
   String key;
   String entity;
   Long position;
+  long fingerprint; // of the payload, computed when first needed (0: not yet)
   Outcome rejection;
   List<Violation> violations = List.of();
 
@@ -57,6 +58,9 @@ final class PreparedMessage {
     if (report == null
         || (report.contract() == null && report.status() != ValidationStatus.UNSUPPORTED_VERSION)) {
       return "unknown"; // unreadable, or a name no contract has
+    }
+    if (report.contract() != null) {
+      return report.contract().name(); // the registry's own string, the same object every time
     }
     return eventName(); // UNSUPPORTED_VERSION: the registry knows the name
   }

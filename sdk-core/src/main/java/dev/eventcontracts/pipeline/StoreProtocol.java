@@ -7,14 +7,16 @@ import dev.eventcontracts.dedup.DedupStore;
 import dev.eventcontracts.dedup.TransactionalStore;
 import dev.eventcontracts.dedup.UnstorableKeyException;
 import dev.eventcontracts.envelope.Envelope;
-import dev.eventcontracts.metrics.PipelineMetrics;
 import dev.eventcontracts.ordering.EntityVersionStore;
 import dev.eventcontracts.resilience.StoreUnavailableException;
+import dev.eventcontracts.validation.Violation;
+import dev.eventcontracts.validation.ViolationCode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,12 +48,14 @@ final class StoreProtocol {
   private final Duration lease;
   private final Duration retention;
   private final Duration inProgressDelay;
-  private final PipelineMetrics metrics;
+  private final PipelineEvents metrics;
   private final Results results;
   private final HandlerInvocation handlers;
   private final DeadLettering deadLettering;
   private final UnfinishedBookkeeping unfinished;
   private final TransactionalBatches transactionalBatches;
+  private final KeyReuse keyReuse;
+  private final boolean logPayloads;
 
   /**
    * Keys this pipeline may still hold a claim on although it ran no handler for them: a release
@@ -70,11 +74,13 @@ final class StoreProtocol {
       Duration lease,
       Duration retention,
       Duration inProgressDelay,
-      PipelineMetrics metrics,
+      PipelineEvents metrics,
       Results results,
       HandlerInvocation handlers,
       DeadLettering deadLettering,
-      int transactionBatchSize) {
+      int transactionBatchSize,
+      KeyReuse keyReuse,
+      boolean logPayloads) {
     this.dedupStore = dedupStore;
     this.versionStore = versionStore;
     this.transactionalStore = transactionalStore;
@@ -86,6 +92,8 @@ final class StoreProtocol {
     this.results = results;
     this.handlers = handlers;
     this.deadLettering = deadLettering;
+    this.keyReuse = transactionalStore == null ? keyReuse : KeyReuse.IGNORE;
+    this.logPayloads = logPayloads;
     this.transactionalBatches =
         transactionalStore == null
             ? null
@@ -272,7 +280,11 @@ final class StoreProtocol {
     }
     long start = System.nanoTime();
     try {
-      dedupStore.completeAll(keys, owner, retention);
+      if (keyReuse == KeyReuse.IGNORE) {
+        dedupStore.completeAll(keys, owner, retention);
+      } else {
+        dedupStore.completeAllWithFingerprints(fingerprints(keys, prepared), owner, retention);
+      }
       return results;
     } catch (RuntimeException e) {
       LOG.debug("dedup store failed to complete {} keys; retried", keys.size(), e);
@@ -430,7 +442,7 @@ final class StoreProtocol {
         }
       }
       if (state == ClaimState.COMPLETED) {
-        return results.finish(p, Outcome.DUPLICATE);
+        return duplicate(p);
       }
       if (state == ClaimState.IN_PROGRESS) {
         return results.retry(p, Outcome.DUPLICATE, inProgressDelay, null);
@@ -556,7 +568,7 @@ final class StoreProtocol {
     }
     long start = System.nanoTime();
     try {
-      dedupStore.complete(p.key, owner, retention);
+      completeKey(p);
     } catch (RuntimeException e) {
       LOG.debug("dedup store still failing to complete the key of {}", p.eventId(), e);
       return storeFailure(p, "complete", e);
@@ -626,7 +638,7 @@ final class StoreProtocol {
     }
     long start = System.nanoTime();
     try {
-      dedupStore.complete(p.key, owner, retention);
+      completeKey(p);
       return true;
     } catch (RuntimeException e) {
       // acknowledging now would leave the key claimed without a record: a redelivery after the
@@ -637,6 +649,96 @@ final class StoreProtocol {
     } finally {
       metrics.store("dedup", "complete", System.nanoTime() - start);
     }
+  }
+
+  // ---------------------------------------------------------------- key reuse
+
+  private void completeKey(PreparedMessage p) {
+    if (keyReuse == KeyReuse.IGNORE) {
+      dedupStore.complete(p.key, owner, retention);
+    } else {
+      dedupStore.complete(p.key, owner, retention, fingerprint(p));
+    }
+  }
+
+  /** The fingerprint of each key, from the first message of the batch that had it. */
+  private static Map<String, Long> fingerprints(Set<String> keys, List<PreparedMessage> prepared) {
+    Map<String, Long> out = new LinkedHashMap<>(Math.max(16, keys.size() * 2));
+    for (PreparedMessage p : prepared) {
+      if (p.key != null && keys.contains(p.key) && !out.containsKey(p.key)) {
+        out.put(p.key, fingerprint(p));
+      }
+    }
+    if (out.size() != keys.size()) {
+      // every key to complete comes from a message of the batch
+      throw new IllegalStateException("a key to complete belongs to no message of the batch");
+    }
+    return out;
+  }
+
+  private static long fingerprint(PreparedMessage p) {
+    if (p.fingerprint == 0) {
+      Envelope envelope = p.envelope();
+      p.fingerprint = PayloadFingerprint.of(envelope == null ? null : envelope.payload());
+    }
+    return p.fingerprint;
+  }
+
+  /**
+   * A duplicate: compared with the fingerprint its key was completed with, unless key reuse is
+   * ignored. A store that cannot answer makes it a plain duplicate: detection is a diagnostic, not
+   * a reason to hold the message back.
+   */
+  private ProcessingResult duplicate(PreparedMessage p) {
+    if (keyReuse == KeyReuse.IGNORE) {
+      return results.finish(p, Outcome.DUPLICATE);
+    }
+    OptionalLong first;
+    long start = System.nanoTime();
+    try {
+      first = dedupStore.fingerprint(p.key);
+    } catch (RuntimeException e) {
+      LOG.debug("dedup store failed to answer the fingerprint of {}'s key", p.eventId(), e);
+      first = OptionalLong.empty();
+    } finally {
+      metrics.store("dedup", "fingerprint", System.nanoTime() - start);
+    }
+    long fingerprint = fingerprint(p);
+    if (first.isEmpty() || first.getAsLong() == fingerprint) {
+      return results.finish(p, Outcome.DUPLICATE);
+    }
+    Envelope envelope = p.envelope();
+    LOG.warn(
+        "idempotency key {} reused by {} {} ({} of {}): payload fingerprint {} differs from {}, that"
+            + " of the payload first processed under the key; {}",
+        // keys are built from payload values: named only when payloads may be logged
+        logPayloads ? LogSafe.text(p.key) : "(not logged)",
+        p.loggedEventName(),
+        p.eventId(),
+        LogSafe.text(envelope.eventVersion()),
+        p.metricVersion(),
+        Long.toHexString(fingerprint),
+        Long.toHexString(first.getAsLong()),
+        keyReuse == KeyReuse.DEAD_LETTER ? "dead-lettered" : "acknowledged as a duplicate");
+    ProcessingResult result;
+    if (keyReuse == KeyReuse.DEAD_LETTER) {
+      p.reject(
+          Outcome.KEY_REUSED,
+          List.of(
+              Violation.of(
+                  "",
+                  ViolationCode.KEY_REUSED,
+                  "the idempotency key was completed before for a different payload (fingerprint "
+                      + Long.toHexString(first.getAsLong())
+                      + ", this one "
+                      + Long.toHexString(fingerprint)
+                      + ")")));
+      result = deadLettering.reject(p);
+    } else {
+      result = results.finish(p, Outcome.DUPLICATE);
+    }
+    metrics.keyReuse(p, result);
+    return result;
   }
 
   private void release(String key) {
@@ -656,6 +758,7 @@ final class StoreProtocol {
    * long as the breaker does; the breaker logs its state changes, so no line is logged here.
    */
   ProcessingResult storeFailure(PreparedMessage p, String operation, Throwable cause) {
+    metrics.storeFailure(operation, cause);
     IllegalStateException error =
         new IllegalStateException("store operation '" + operation + "' failed", cause);
     Duration delay =

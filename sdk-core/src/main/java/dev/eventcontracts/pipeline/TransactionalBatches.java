@@ -2,7 +2,6 @@ package dev.eventcontracts.pipeline;
 
 import dev.eventcontracts.dedup.TransactionalStore;
 import dev.eventcontracts.dedup.UnstorableKeyException;
-import dev.eventcontracts.metrics.PipelineMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,7 +29,7 @@ final class TransactionalBatches {
   private final TransactionalStore transactionalStore;
   private final int transactionBatchSize;
   private final DeadLettering deadLettering;
-  private final PipelineMetrics metrics;
+  private final PipelineEvents metrics;
   private final Results results;
   private final HandlerInvocation handlers;
 
@@ -39,7 +38,7 @@ final class TransactionalBatches {
       TransactionalStore transactionalStore,
       int transactionBatchSize,
       DeadLettering deadLettering,
-      PipelineMetrics metrics,
+      PipelineEvents metrics,
       Results results,
       HandlerInvocation handlers) {
     this.protocol = protocol;

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /** A dedup store behind a circuit breaker; completions and releases are follow-up calls. */
 final class ResilientDedupStore implements DedupStore {
@@ -47,6 +48,34 @@ final class ResilientDedupStore implements DedupStore {
           delegate.completeAll(keys, owner, retention);
           return null;
         });
+  }
+
+  @Override
+  public void complete(String key, String owner, Duration retention, long fingerprint) {
+    guard.call(
+        "complete",
+        true,
+        () -> {
+          delegate.complete(key, owner, retention, fingerprint);
+          return null;
+        });
+  }
+
+  @Override
+  public void completeAllWithFingerprints(
+      Map<String, Long> fingerprints, String owner, Duration retention) {
+    guard.call(
+        "completeAll",
+        true,
+        () -> {
+          delegate.completeAllWithFingerprints(fingerprints, owner, retention);
+          return null;
+        });
+  }
+
+  @Override
+  public OptionalLong fingerprint(String key) {
+    return guard.call("fingerprint", false, () -> delegate.fingerprint(key));
   }
 
   @Override

@@ -56,6 +56,12 @@ public final class ViolationCode {
    */
   public static final String BINDING = "binding";
 
+  /**
+   * The event's idempotency key was completed before for a different payload (a producer reused the
+   * key); only when the pipeline is set to dead-letter such events.
+   */
+  public static final String KEY_REUSED = "key_reused";
+
   /** No envelope format recognises the document. */
   public static final String UNKNOWN_ENVELOPE = "unknown_envelope";
 

@@ -3,7 +3,10 @@ package dev.eventcontracts.jdbc;
 import dev.eventcontracts.dedup.ClaimState;
 import dev.eventcontracts.dedup.DedupStore;
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,8 +18,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link DedupStore} in a database table, shared by every consumer instance that uses the same
@@ -32,6 +38,8 @@ public final class JdbcDedupStore implements DedupStore {
   /** How long one statement may run by default before the driver cancels it. */
   public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(5);
 
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcDedupStore.class);
+
   private final DataSource dataSource;
   private final JdbcDialect dialect;
   private final String table;
@@ -41,7 +49,11 @@ public final class JdbcDedupStore implements DedupStore {
   private final String completeSql;
   private final String releaseSql;
   private final String completeAllPostgresSql;
+  private final String completeAllWithFingerprintsPostgresSql;
   private final int timeoutSeconds;
+
+  // whether the table has the fingerprint column (tables made before 1.0 may not): asked once
+  private volatile Boolean fingerprintColumn;
 
   private JdbcDedupStore(Builder builder, JdbcDialect dialect) {
     this.dataSource = builder.dataSource;
@@ -64,6 +76,18 @@ public final class JdbcDedupStore implements DedupStore {
             + " x WHERE x.dedup_key = u.k) = ?"
             + " ON CONFLICT (dedup_key) DO UPDATE"
             + " SET state = 'COMPLETED', expires_at = EXCLUDED.expires_at"
+            + " WHERE d.owner = EXCLUDED.owner";
+    this.completeAllWithFingerprintsPostgresSql =
+        "INSERT INTO "
+            + table
+            + " AS d (dedup_key, owner, state, expires_at, fingerprint)"
+            + " SELECT u.k, ?, 'COMPLETED', ?, u.f FROM unnest(?::text[], ?::bigint[]) AS u(k, f)"
+            + " WHERE (SELECT x.owner FROM "
+            + table
+            + " x WHERE x.dedup_key = u.k) = ?"
+            + " ON CONFLICT (dedup_key) DO UPDATE"
+            + " SET state = 'COMPLETED', expires_at = EXCLUDED.expires_at,"
+            + " fingerprint = EXCLUDED.fingerprint"
             + " WHERE d.owner = EXCLUDED.owner";
     this.releaseSql =
         "DELETE FROM " + table + " WHERE dedup_key = ? AND owner = ? AND state = 'IN_PROGRESS'";
@@ -131,6 +155,9 @@ public final class JdbcDedupStore implements DedupStore {
     Names.key("key", key);
     Names.owner(owner);
     Objects.requireNonNull(retention, "retention");
+    // leaves the fingerprint column alone (it may not exist): a row completed with a fingerprint,
+    // expired, taken over and completed again without one (the key-reuse setting changed in
+    // between) keeps the old value, which can cause at most a false report for that key
     Jdbc.autocommit(
         dataSource,
         dialect,
@@ -212,6 +239,159 @@ public final class JdbcDedupStore implements DedupStore {
         });
   }
 
+  /**
+   * Completes the owner's claim like {@link #complete(String, String, Duration)} and keeps the
+   * payload fingerprint in the {@code fingerprint} column. On a table without that column (made
+   * before it existed; see docs/stores.md for the {@code ALTER TABLE}), completes without it,
+   * having logged a warning once.
+   */
+  @Override
+  public void complete(String key, String owner, Duration retention, long fingerprint) {
+    completeAllWithFingerprints(Map.of(key, fingerprint), owner, retention);
+  }
+
+  /**
+   * Completes a batch of the owner's claims with their fingerprints, with one statement per 1,000
+   * keys ({@code UPDATE ... SET fingerprint = CASE dedup_key WHEN ? THEN ? ... END}).
+   */
+  @Override
+  public void completeAllWithFingerprints(
+      Map<String, Long> fingerprints, String owner, Duration retention) {
+    Names.owner(owner);
+    Objects.requireNonNull(retention, "retention");
+    java.util.TreeMap<String, Long> sorted = new java.util.TreeMap<>();
+    fingerprints.forEach(
+        (key, fingerprint) ->
+            sorted.put(Names.key("key", key), Objects.requireNonNull(fingerprint)));
+    if (!hasFingerprintColumn()) {
+      completeAll(sorted.keySet(), owner, retention);
+      return;
+    }
+    for (List<String> chunk : Jdbc.chunks(new ArrayList<>(sorted.keySet()))) {
+      if (dialect == JdbcDialect.POSTGRESQL) {
+        completePostgres(chunk, sorted, owner, retention);
+        continue;
+      }
+      StringBuilder sql =
+          new StringBuilder("UPDATE ")
+              .append(table)
+              .append(" SET state = 'COMPLETED', expires_at = ?, fingerprint = CASE dedup_key");
+      for (int i = 0; i < chunk.size(); i++) {
+        sql.append(" WHEN ? THEN ?");
+      }
+      sql.append(" END WHERE owner = ? AND dedup_key IN (")
+          .append(Jdbc.placeholders(chunk.size(), "?"))
+          .append(")");
+      Jdbc.autocommit(
+          dataSource,
+          dialect,
+          "completing " + chunk.size() + " keys in " + table,
+          connection -> {
+            try (PreparedStatement update =
+                Jdbc.prepare(connection, sql.toString(), timeoutSeconds)) {
+              int p = 1;
+              update.setLong(p++, Jdbc.plus(clock.millis(), retention));
+              for (String key : chunk) {
+                update.setString(p++, key);
+                update.setLong(p++, sorted.get(key));
+              }
+              update.setString(p++, owner);
+              for (String key : chunk) {
+                update.setString(p++, key);
+              }
+              return update.executeUpdate();
+            }
+          });
+    }
+  }
+
+  /**
+   * {@link #completePostgres(List, String, Duration)} with the fingerprints: the same primary-key
+   * probes whatever the table's statistics, rather than an {@code UPDATE ... IN (...)} whose cached
+   * plan can stay a sequential scan.
+   */
+  private void completePostgres(
+      List<String> chunk, Map<String, Long> fingerprints, String owner, Duration retention) {
+    Long[] values = new Long[chunk.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = fingerprints.get(chunk.get(i));
+    }
+    Jdbc.autocommit(
+        dataSource,
+        dialect,
+        "completing " + chunk.size() + " keys in " + table,
+        connection -> {
+          try (PreparedStatement upsert =
+              Jdbc.prepare(connection, completeAllWithFingerprintsPostgresSql, timeoutSeconds)) {
+            upsert.setString(1, owner);
+            upsert.setLong(2, Jdbc.plus(clock.millis(), retention));
+            upsert.setArray(3, Jdbc.textArray(connection, dialect, chunk));
+            upsert.setArray(4, connection.createArrayOf("bigint", values));
+            upsert.setString(5, owner);
+            return upsert.executeUpdate();
+          }
+        });
+  }
+
+  /**
+   * The fingerprint kept with a completed, unexpired key; empty for a key completed without one or
+   * on a table without the {@code fingerprint} column.
+   */
+  @Override
+  public OptionalLong fingerprint(String key) {
+    Names.key("key", key);
+    if (!hasFingerprintColumn()) {
+      return OptionalLong.empty();
+    }
+    String sql =
+        "SELECT fingerprint FROM "
+            + table
+            + " WHERE dedup_key = ? AND state = 'COMPLETED' AND expires_at > ?";
+    return Jdbc.autocommit(
+        dataSource,
+        dialect,
+        "reading a fingerprint in " + table,
+        connection -> {
+          try (PreparedStatement select = Jdbc.prepare(connection, sql, timeoutSeconds)) {
+            select.setString(1, key);
+            select.setLong(2, clock.millis());
+            try (ResultSet rs = select.executeQuery()) {
+              if (!rs.next()) {
+                return OptionalLong.empty();
+              }
+              long fingerprint = rs.getLong(1);
+              return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(fingerprint);
+            }
+          }
+        });
+  }
+
+  private boolean hasFingerprintColumn() {
+    Boolean known = fingerprintColumn;
+    if (known != null) {
+      return known;
+    }
+    boolean present;
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement probe =
+            Jdbc.prepare(
+                connection, "SELECT fingerprint FROM " + table + " WHERE 1 = 0", timeoutSeconds)) {
+      probe.executeQuery().close();
+      present = true;
+    } catch (SQLException e) {
+      // a missing column is a schema fact, not an outage: detection is off until a restart
+      LOG.warn(
+          "{} has no fingerprint column, so key reuse cannot be detected; add it with: ALTER TABLE"
+              + " {} ADD COLUMN fingerprint BIGINT ({})",
+          table,
+          table,
+          e.toString());
+      present = false;
+    }
+    fingerprintColumn = present;
+    return present;
+  }
+
   /** Deletes the owner's unfinished claim, so a redelivery can claim the key at once. */
   @Override
   public void release(String key, String owner) {
@@ -254,6 +434,11 @@ public final class JdbcDedupStore implements DedupStore {
   /** The batched completion on PostgreSQL, for the plan test. */
   String postgresCompleteAllSql() {
     return completeAllPostgresSql;
+  }
+
+  /** The batched completion with fingerprints on PostgreSQL, for the plan test. */
+  String postgresCompleteAllWithFingerprintsSql() {
+    return completeAllWithFingerprintsPostgresSql;
   }
 
   /** Creates the table when it does not exist, with the shipped DDL of the dialect. */

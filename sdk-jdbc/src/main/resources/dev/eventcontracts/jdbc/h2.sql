@@ -10,7 +10,8 @@ CREATE TABLE IF NOT EXISTS event_dedup (
   owner       VARCHAR(255) NOT NULL,
   state       VARCHAR(11)  NOT NULL CHECK (state IN ('IN_PROGRESS', 'COMPLETED')),
   expires_at  BIGINT       NOT NULL,
-  claim_token BIGINT       NOT NULL
+  claim_token BIGINT       NOT NULL,
+  fingerprint BIGINT
 );
 
 -- JdbcEntityVersionStore and JdbcTransactionalStore: last applied position per entity.

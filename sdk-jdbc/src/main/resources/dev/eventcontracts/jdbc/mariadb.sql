@@ -12,7 +12,8 @@ CREATE TABLE IF NOT EXISTS event_dedup (
   owner       VARCHAR(255) NOT NULL,
   state       VARCHAR(11)  NOT NULL,
   expires_at  BIGINT       NOT NULL,
-  claim_token BIGINT       NOT NULL
+  claim_token BIGINT       NOT NULL,
+  fingerprint BIGINT
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 -- JdbcEntityVersionStore and JdbcTransactionalStore: last applied position per entity.

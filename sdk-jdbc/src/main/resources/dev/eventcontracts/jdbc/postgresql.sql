@@ -8,7 +8,8 @@ CREATE TABLE IF NOT EXISTS event_dedup (
   dedup_key  VARCHAR(512) NOT NULL PRIMARY KEY,
   owner      VARCHAR(255) NOT NULL,
   state      VARCHAR(11)  NOT NULL CHECK (state IN ('IN_PROGRESS', 'COMPLETED')),
-  expires_at BIGINT       NOT NULL
+  expires_at BIGINT       NOT NULL,
+  fingerprint BIGINT
 );
 
 -- JdbcEntityVersionStore and JdbcTransactionalStore: last applied position per entity.

@@ -58,6 +58,14 @@ class PostgresPlanTest {
         .contains("Index");
     assertThat(
             genericPlan(
+                store.postgresCompleteAllWithFingerprintsSql(),
+                "text, bigint, text[], bigint[], text",
+                "'owner', 1, ARRAY['a', 'b'], ARRAY[1, 2]::bigint[], 'owner'"))
+        .as("the completion that keeps fingerprints")
+        .doesNotContain("Seq Scan on " + table)
+        .contains("Index");
+    assertThat(
+            genericPlan(
                 "UPDATE "
                     + table
                     + " SET state = 'COMPLETED', expires_at = ? WHERE owner = ?"

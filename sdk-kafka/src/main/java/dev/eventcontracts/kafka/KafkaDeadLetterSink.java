@@ -2,6 +2,7 @@ package dev.eventcontracts.kafka;
 
 import dev.eventcontracts.dlq.DeadLetter;
 import dev.eventcontracts.dlq.DeadLetterAttributes;
+import dev.eventcontracts.dlq.DeadLetterDecorator;
 import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.envelope.Origin;
 import java.nio.charset.StandardCharsets;
@@ -57,6 +58,7 @@ public final class KafkaDeadLetterSink implements DeadLetterSink, AutoCloseable 
   private final Function<Origin, String> topicNaming;
   private final String consumerGroup;
   private final Duration sendTimeout;
+  private final DeadLetterDecorator decorator;
 
   private KafkaDeadLetterSink(Builder b, Producer<byte[], byte[]> producer, boolean owns) {
     this.producer = producer;
@@ -64,6 +66,7 @@ public final class KafkaDeadLetterSink implements DeadLetterSink, AutoCloseable 
     this.topicNaming = b.topicNaming;
     this.consumerGroup = b.consumerGroup;
     this.sendTimeout = b.sendTimeout;
+    this.decorator = b.decorator;
   }
 
   /**
@@ -152,6 +155,13 @@ public final class KafkaDeadLetterSink implements DeadLetterSink, AutoCloseable 
       added.put(KafkaHeaders.DLQ_CONSUMER_GROUP, consumerGroup);
     }
     added.forEach((name, v) -> headers.add(name, v.getBytes(StandardCharsets.UTF_8)));
+    DeadLetterAttributes.extra(deadLetter, decorator)
+        .forEach(
+            (name, v) -> {
+              if (headers.lastHeader(name) == null) { // not even a raw header without a value
+                headers.add(name, v.getBytes(StandardCharsets.UTF_8));
+              }
+            });
     return new ProducerRecord<>(topic, null, null, deadLetter.key(), deadLetter.value(), headers);
   }
 
@@ -179,6 +189,7 @@ public final class KafkaDeadLetterSink implements DeadLetterSink, AutoCloseable 
     private Function<Origin, String> topicNaming = defaultTopicNaming();
     private String consumerGroup;
     private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
+    private DeadLetterDecorator decorator = DeadLetterDecorator.none();
 
     private Builder(Map<String, Object> config, Producer<byte[], byte[]> producer) {
       this.config = config;
@@ -197,6 +208,16 @@ public final class KafkaDeadLetterSink implements DeadLetterSink, AutoCloseable 
      */
     public Builder consumerGroup(String group) {
       this.consumerGroup = Objects.requireNonNull(group, "group");
+      return this;
+    }
+
+    /**
+     * Adds the headers {@code decorator} returns to every dead-letter record, after the {@code
+     * ec-dlq-*} headers; names the SDK reserves or the original record carries are left out (see
+     * {@link DeadLetterDecorator}). None by default.
+     */
+    public Builder decorator(DeadLetterDecorator decorator) {
+      this.decorator = Objects.requireNonNull(decorator, "decorator");
       return this;
     }
 

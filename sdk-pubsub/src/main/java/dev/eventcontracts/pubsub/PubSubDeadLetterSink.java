@@ -9,6 +9,7 @@ import com.google.pubsub.v1.PubsubMessage;
 import com.google.pubsub.v1.TopicName;
 import dev.eventcontracts.dlq.DeadLetter;
 import dev.eventcontracts.dlq.DeadLetterAttributes;
+import dev.eventcontracts.dlq.DeadLetterDecorator;
 import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.envelope.Origin;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes dead letters to Pub/Sub topics, {@code <subscription id>-dlq} in the subscription's
@@ -53,16 +56,26 @@ public final class PubSubDeadLetterSink implements DeadLetterSink, AutoCloseable
   /** Longest single error message kept in the errors attribute, in UTF-8 bytes. */
   static final int MAX_ERROR_BYTES = 300;
 
+  /** Pub/Sub's limit on an attribute name, in UTF-8 bytes. */
+  static final int MAX_ATTRIBUTE_KEY_BYTES = 256;
+
+  /** Pub/Sub's limit on the number of attributes of a message. */
+  static final int MAX_ATTRIBUTES = 100;
+
+  private static final Logger LOG = LoggerFactory.getLogger(PubSubDeadLetterSink.class);
+
   private final String project;
   private final Function<Origin, String> topicNaming;
   private final Duration publishTimeout;
   private final Connection connection;
   private final OrderedPublishers publishers;
+  private final DeadLetterDecorator decorator;
 
   private PubSubDeadLetterSink(Builder b) {
     this.project = b.project;
     this.topicNaming = b.topicNaming;
     this.publishTimeout = b.publishTimeout;
+    this.decorator = b.decorator;
     this.connection =
         b.emulatorHost != null
             ? Connection.emulator(b.emulatorHost)
@@ -98,7 +111,7 @@ public final class PubSubDeadLetterSink implements DeadLetterSink, AutoCloseable
   @Override
   public void publish(DeadLetter deadLetter) throws Exception {
     String topic = topic(deadLetter);
-    PubsubMessage message = toMessage(deadLetter);
+    PubsubMessage message = toMessage(deadLetter, decorator);
     await(topic, message, publishers.get(topic).publish(message));
   }
 
@@ -110,7 +123,7 @@ public final class PubSubDeadLetterSink implements DeadLetterSink, AutoCloseable
     List<ApiFuture<String>> futures = new ArrayList<>(deadLetters.size());
     for (DeadLetter deadLetter : deadLetters) {
       String topic = topic(deadLetter);
-      PubsubMessage message = toMessage(deadLetter);
+      PubsubMessage message = toMessage(deadLetter, decorator);
       topics.add(topic);
       messages.add(message);
       futures.add(publishers.get(topic).publish(message));
@@ -145,8 +158,13 @@ public final class PubSubDeadLetterSink implements DeadLetterSink, AutoCloseable
     }
   }
 
-  /** The dead-letter message; package-private for tests. */
+  /** The dead-letter message without decorations; package-private for tests. */
   static PubsubMessage toMessage(DeadLetter deadLetter) {
+    return toMessage(deadLetter, DeadLetterDecorator.none());
+  }
+
+  /** The dead-letter message; package-private for tests. */
+  static PubsubMessage toMessage(DeadLetter deadLetter, DeadLetterDecorator decorator) {
     Map<String, String> attributes =
         DeadLetterAttributes.withoutDeadLetterAttributes(deadLetter.attributes());
     Map<String, String> added = DeadLetterAttributes.of(deadLetter);
@@ -155,6 +173,21 @@ public final class PubSubDeadLetterSink implements DeadLetterSink, AutoCloseable
       added.put(DeadLetterAttributes.ERRORS, fitErrors(deadLetter.errors()));
     }
     added.forEach((k, v) -> attributes.put(k, fit(v)));
+    DeadLetterAttributes.extra(deadLetter, decorator)
+        .forEach(
+            (k, v) -> {
+              // the service refuses a message with an attribute beyond its limits: an added one
+              // that does not fit is left out rather than cut, since it is the user's value
+              if (bytes(k) <= MAX_ATTRIBUTE_KEY_BYTES
+                  && bytes(v) <= PubSubAttributes.MAX_ATTRIBUTE_VALUE_BYTES
+                  && attributes.size() < MAX_ATTRIBUTES) {
+                attributes.put(k, v);
+              } else {
+                LOG.warn(
+                    "dead-letter decorator attribute '{}' is beyond Pub/Sub's limits; left out",
+                    k.length() > 80 ? k.substring(0, 80) + "..." : k);
+              }
+            });
     return PubsubMessage.newBuilder()
         .setData(ByteString.copyFrom(deadLetter.value()))
         .putAllAttributes(attributes)
@@ -241,6 +274,7 @@ public final class PubSubDeadLetterSink implements DeadLetterSink, AutoCloseable
     private String emulatorHost;
     private TransportChannelProvider channels;
     private CredentialsProvider credentials;
+    private DeadLetterDecorator decorator = DeadLetterDecorator.none();
 
     private Builder(String project) {
       this.project = Objects.requireNonNull(project, "project");
@@ -265,6 +299,17 @@ public final class PubSubDeadLetterSink implements DeadLetterSink, AutoCloseable
         throw new IllegalArgumentException("publish timeout must be positive");
       }
       this.publishTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Adds the attributes {@code decorator} returns to every dead-letter message, after the {@code
+     * ec-dlq-*} attributes; names the SDK reserves or the original message carries, and attributes
+     * beyond Pub/Sub's size limits, are left out (see {@link DeadLetterDecorator}). None by
+     * default.
+     */
+    public Builder decorator(DeadLetterDecorator decorator) {
+      this.decorator = Objects.requireNonNull(decorator, "decorator");
       return this;
     }
 

@@ -46,16 +46,25 @@ final class DedupScripts {
 
   /**
    * Completes KEYS[1] for ARGV[1] (owner), keeping the record ARGV[2] milliseconds, when the owner
-   * holds the claim, completed it before, or nobody holds the key (the lease expired while the
-   * handler ran and nobody took it over); returns 1 when it wrote, 0 when another owner holds it.
+   * holds the claim, completed it before (with or without a fingerprint), or nobody holds the key
+   * (the lease expired while the handler ran and nobody took it over); returns 1 when it wrote, 0
+   * when another owner holds it. With ARGV[3] (a fingerprint: 16 hex digits), the completed record
+   * is {@code C|owner#fingerprint}.
    */
   static final LuaScript COMPLETE =
       new LuaScript(
           "complete",
           """
           local value = redis.call('GET', KEYS[1])
-          if (not value) or value == 'P|' .. ARGV[1] or value == 'C|' .. ARGV[1] then
-            redis.call('SET', KEYS[1], 'C|' .. ARGV[1], 'PX', ARGV[2])
+          local mine = 'C|' .. ARGV[1]
+          if (not value) or value == 'P|' .. ARGV[1] or value == mine
+              or (type(value) == 'string' and #value == #mine + 17
+                  and string.sub(value, 1, #mine + 1) == mine .. '#') then
+            if ARGV[3] then
+              redis.call('SET', KEYS[1], mine .. '#' .. ARGV[3], 'PX', ARGV[2])
+            else
+              redis.call('SET', KEYS[1], mine, 'PX', ARGV[2])
+            end
             return 1
           end
           return 0
@@ -63,8 +72,8 @@ final class DedupScripts {
           ScriptOutputType.INTEGER);
 
   /**
-   * {@link #COMPLETE} for every key in KEYS, in one call: the same rule per key; returns how many
-   * keys it wrote.
+   * {@link #COMPLETE} for every key in KEYS, in one call: the same rule per key; ARGV[2 + i], when
+   * present, is the fingerprint kept with KEYS[i]. Returns how many keys it wrote.
    */
   static final LuaScript COMPLETE_ALL =
       new LuaScript(
@@ -73,10 +82,17 @@ final class DedupScripts {
           local held = 'P|' .. ARGV[1]
           local done = 'C|' .. ARGV[1]
           local written = 0
-          for _, key in ipairs(KEYS) do
+          for i, key in ipairs(KEYS) do
             local value = redis.call('GET', key)
-            if (not value) or value == held or value == done then
-              redis.call('SET', key, done, 'PX', ARGV[2])
+            if (not value) or value == held or value == done
+                or (type(value) == 'string' and #value == #done + 17
+                    and string.sub(value, 1, #done + 1) == done .. '#') then
+              local fingerprint = ARGV[2 + i]
+              if fingerprint then
+                redis.call('SET', key, done .. '#' .. fingerprint, 'PX', ARGV[2])
+              else
+                redis.call('SET', key, done, 'PX', ARGV[2])
+              end
               written = written + 1
             end
           end

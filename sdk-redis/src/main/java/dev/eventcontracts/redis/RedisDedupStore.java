@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -198,6 +199,78 @@ public final class RedisDedupStore implements DedupStore {
     }
     if (!replies.isEmpty()) {
       redis.awaitAll("completeAll", replies);
+    }
+  }
+
+  /**
+   * Completes many keys as {@link #completeAll} does, one pipelined script call per {@link
+   * #batchSize()} keys, keeping each key's fingerprint as {@link #complete(String, String,
+   * Duration, long)} does.
+   */
+  @Override
+  public void completeAllWithFingerprints(
+      Map<String, Long> fingerprints, String owner, Duration retention) {
+    Objects.requireNonNull(fingerprints, "fingerprints");
+    String checkedOwner = checkOwner(owner);
+    String millis = Long.toString(RedisAccess.positiveMillis(retention, "retention"));
+    List<Map.Entry<String, Long>> entries = new ArrayList<>(fingerprints.entrySet());
+    List<CompletableFuture<Long>> replies = new ArrayList<>();
+    for (int from = 0; from < entries.size(); from += batchSize) {
+      List<Map.Entry<String, Long>> slice =
+          entries.subList(from, Math.min(entries.size(), from + batchSize));
+      String[] redisKeys = new String[slice.size()];
+      String[] args = new String[slice.size() + 2];
+      args[0] = checkedOwner;
+      args[1] = millis;
+      for (int i = 0; i < redisKeys.length; i++) {
+        Map.Entry<String, Long> entry = slice.get(i);
+        redisKeys[i] =
+            keyPrefix + Objects.requireNonNull(entry.getKey(), "keys must not contain null");
+        args[i + 2] =
+            String.format(
+                "%016x", Objects.requireNonNull(entry.getValue(), "fingerprints must not be null"));
+      }
+      replies.add(DedupScripts.COMPLETE_ALL.run(redis.commands(), redisKeys, args));
+    }
+    if (!replies.isEmpty()) {
+      redis.awaitAll("completeAll", replies);
+    }
+  }
+
+  /**
+   * Completes like {@link #complete(String, String, Duration)} and keeps {@code fingerprint} in the
+   * record's value ({@code C|owner#<16 hex digits>}).
+   */
+  @Override
+  public void complete(String key, String owner, Duration retention, long fingerprint) {
+    Objects.requireNonNull(key, "key");
+    String[] args = {
+      checkOwner(owner),
+      Long.toString(RedisAccess.positiveMillis(retention, "retention")),
+      String.format("%016x", fingerprint)
+    };
+    redis.await(
+        "complete",
+        DedupScripts.COMPLETE.<Long>run(redis.commands(), new String[] {keyPrefix + key}, args));
+  }
+
+  /** The fingerprint in a completed record's value, when it has one; one {@code GET}. */
+  @Override
+  public OptionalLong fingerprint(String key) {
+    Objects.requireNonNull(key, "key");
+    String value =
+        redis.await("fingerprint", redis.commands().get(keyPrefix + key).toCompletableFuture());
+    if (value == null || !value.startsWith("C|") || value.length() < 19) {
+      return OptionalLong.empty();
+    }
+    int hash = value.length() - 17;
+    if (value.charAt(hash) != '#') {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseUnsignedLong(value.substring(hash + 1), 16));
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty(); // an owner that happens to end in '#' and 16 chars
     }
   }
 

@@ -12,11 +12,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the code in {@code docs/testing.md} honest: every fenced block preceded by {@code <!--
- * snippet: PATH#NAME -->} must equal, line for line, the region of the compiled source between
- * {@code // --8<-- [start:NAME]} and {@code // --8<-- [end:NAME]} (the markers sdk-testing's {@code
- * DocsSnippets} reads), less its common indentation. The sources are tests of this module, so the
- * snippets compile and run in the build.
+ * Keeps the code in {@code docs/testing.md} and {@code docs/pipeline.md} honest: every fenced block
+ * preceded by {@code <!-- snippet: PATH#NAME -->} must equal, line for line, the region of the
+ * compiled source between {@code // --8<-- [start:NAME]} and {@code // --8<-- [end:NAME]} (the
+ * markers sdk-testing's {@code DocsSnippets} reads), less its common indentation. The sources are
+ * tests of this module, so the snippets compile and run in the build.
  */
 class DocsSnippetsTest {
   private static final Path ROOT = Path.of("..");
@@ -68,6 +68,20 @@ class DocsSnippetsTest {
       assertThat(source).as("source of snippet %s#%s", s.source(), s.tag()).isRegularFile();
       assertThat(s.quoted())
           .as("docs/testing.md, snippet %s#%s (copy the region again)", s.source(), s.tag())
+          .isEqualTo(region(Files.readString(source), s.tag()));
+    }
+  }
+
+  @Test
+  void everySnippetOfPipelineMdMatchesItsCompiledSource() throws IOException {
+    String doc = Files.readString(ROOT.resolve("docs/pipeline.md"));
+    List<Snippet> snippets = snippets(doc);
+    assertThat(snippets).as("snippets in docs/pipeline.md").isNotEmpty();
+    for (Snippet s : snippets) {
+      Path source = ROOT.resolve(s.source());
+      assertThat(source).as("source of snippet %s#%s", s.source(), s.tag()).isRegularFile();
+      assertThat(s.quoted())
+          .as("docs/pipeline.md, snippet %s#%s (copy the region again)", s.source(), s.tag())
           .isEqualTo(region(Files.readString(source), s.tag()));
     }
   }

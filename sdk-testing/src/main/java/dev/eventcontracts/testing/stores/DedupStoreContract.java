@@ -13,8 +13,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,6 +70,16 @@ public abstract class DedupStoreContract {
    */
   protected boolean usesServerTime() {
     return false;
+  }
+
+  /**
+   * Whether the store keeps payload fingerprints ({@link DedupStore#complete(String, String,
+   * Duration, long)}, {@link DedupStore#fingerprint}); true for the SDK's stores. A store that
+   * keeps none overrides this to false, and the kit then checks that it answers no fingerprint (key
+   * reuse goes undetected with it, nothing breaks).
+   */
+  protected boolean keepsFingerprints() {
+    return true;
   }
 
   /** The store under test. */
@@ -218,6 +230,68 @@ public abstract class DedupStoreContract {
 
     assertThat(claimOnceExpired(key("a"), "owner-2", retention, LONG_LEASE))
         .isEqualTo(ClaimState.CLAIMED);
+  }
+
+  // ---------------------------------------------------------------- fingerprints (key reuse)
+
+  private OptionalLong kept(long fingerprint) {
+    return keepsFingerprints() ? OptionalLong.of(fingerprint) : OptionalLong.empty();
+  }
+
+  @Test
+  void aCompletionKeepsItsFingerprint() {
+    store.claim(key("a"), "owner-1", LONG_LEASE);
+    store.complete(key("a"), "owner-1", LONG_RETENTION, 0x1234_5678_9abc_def0L);
+    store.claim(key("b"), "owner-1", LONG_LEASE);
+    store.complete(key("b"), "owner-1", LONG_RETENTION, Long.MIN_VALUE + 1);
+
+    assertThat(store.fingerprint(key("a"))).isEqualTo(kept(0x1234_5678_9abc_def0L));
+    assertThat(store.fingerprint(key("b"))).isEqualTo(kept(Long.MIN_VALUE + 1));
+    assertThat(store.claim(key("a"), "owner-2", LONG_LEASE)).isEqualTo(ClaimState.COMPLETED);
+  }
+
+  @Test
+  void onlyACompletionWithAFingerprintByTheOwnerAnswersOne() {
+    store.claim(key("claimed"), "owner-1", LONG_LEASE);
+    store.claim(key("plain"), "owner-1", LONG_LEASE);
+    store.complete(key("plain"), "owner-1", LONG_RETENTION);
+    store.claim(key("other"), "owner-1", LONG_LEASE);
+    store.complete(key("other"), "owner-2", LONG_RETENTION, 7);
+
+    assertThat(store.fingerprint(key("unknown"))).isEmpty();
+    assertThat(store.fingerprint(key("claimed"))).isEmpty();
+    assertThat(store.fingerprint(key("plain"))).isEmpty();
+    assertThat(store.fingerprint(key("other"))).isEmpty();
+  }
+
+  @Test
+  void aBatchCompletionKeepsEachFingerprint() {
+    List<String> keys = keys("batch", 5);
+    store.claimAll(keys, "owner-1", LONG_LEASE);
+    Map<String, Long> fingerprints = new LinkedHashMap<>();
+    for (int i = 0; i < keys.size(); i++) {
+      fingerprints.put(keys.get(i), 1_000L + i);
+    }
+    store.completeAllWithFingerprints(fingerprints, "owner-1", LONG_RETENTION);
+
+    for (int i = 0; i < keys.size(); i++) {
+      assertThat(store.claim(keys.get(i), "owner-2", LONG_LEASE)).isEqualTo(ClaimState.COMPLETED);
+      assertThat(store.fingerprint(keys.get(i))).isEqualTo(kept(1_000L + i));
+    }
+  }
+
+  @Test
+  void aFingerprintEndsWithItsRecordAndANewCompletionKeepsItsOwn() {
+    Duration retention = shortLease();
+    store.claim(key("a"), "owner-1", LONG_LEASE);
+    store.complete(key("a"), "owner-1", retention, 11);
+    assertThat(store.fingerprint(key("a"))).isEqualTo(kept(11));
+
+    assertThat(claimOnceExpired(key("a"), "owner-2", retention, LONG_LEASE))
+        .isEqualTo(ClaimState.CLAIMED);
+    assertThat(store.fingerprint(key("a"))).isEmpty();
+    store.complete(key("a"), "owner-2", LONG_RETENTION, 22);
+    assertThat(store.fingerprint(key("a"))).isEqualTo(kept(22));
   }
 
   @Test
