@@ -2,6 +2,7 @@ package dev.eventcontracts.benchmarks.kafka;
 
 import dev.eventcontracts.testing.server.EmbeddedKafkaBroker;
 import dev.eventcontracts.testing.server.LocalServer;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ abstract class BrokerProcess implements AutoCloseable {
     command.add("-Xmx" + heap);
     command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(absoluteClassPath());
     command.add(BrokerMain.class.getName());
     command.add(bootstrapFile.toString());
     // stdin stays a pipe: a parent that dies closes it, and BrokerMain then stops the broker
@@ -117,5 +118,20 @@ abstract class BrokerProcess implements AutoCloseable {
     public void close() {
       server.stop();
     }
+  }
+
+  /**
+   * This JVM's class path with every entry made absolute: the child runs in the server's own
+   * directory, where a relative entry such as {@code sdk-benchmarks/target/benchmarks.jar} is not
+   * found.
+   */
+  private static String absoluteClassPath() {
+    List<String> entries = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (!entry.isEmpty()) {
+        entries.add(Path.of(entry).toAbsolutePath().toString());
+      }
+    }
+    return String.join(File.pathSeparator, entries);
   }
 }
