@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A dedup store behind a near cache of the keys this instance completed: a claim of such a key is
@@ -38,7 +39,7 @@ final class CachingDedupStore implements DedupStore {
       long maximumKeys,
       Duration expiry,
       Ticker ticker,
-      MeterRegistry meterRegistry) {
+      @Nullable MeterRegistry meterRegistry) {
     this.delegate = delegate;
     this.ticker = ticker;
     this.maximumNanos = saturatedNanos(expiry);

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A rejected message with everything needed to understand, fix and replay it: the original message
@@ -31,11 +32,11 @@ public record DeadLetter(
     Outcome reason,
     List<Violation> violations,
     List<String> errors,
-    String exceptionClass,
+    @Nullable String exceptionClass,
     int attempts,
-    String eventId,
-    String eventName,
-    String eventVersion,
+    @Nullable String eventId,
+    @Nullable String eventName,
+    @Nullable String eventVersion,
     Instant deadLetteredAt) {
 
   /** Checks the components and copies the collections. */
@@ -63,7 +64,7 @@ public record DeadLetter(
   }
 
   /** The original transport key (Kafka record key, Pub/Sub ordering key), or {@code null}. */
-  public byte[] key() {
+  public byte @Nullable [] key() {
     return message.key();
   }
 

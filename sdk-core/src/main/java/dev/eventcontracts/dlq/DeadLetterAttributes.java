@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code ec-dlq-*} attribute names that every dead-letter sink writes (Kafka headers, Pub/Sub
@@ -145,7 +146,7 @@ public final class DeadLetterAttributes {
     }
   }
 
-  private static void put(Map<String, String> out, String name, String value) {
+  private static void put(Map<String, String> out, String name, @Nullable String value) {
     if (value != null) {
       out.put(name, value);
     }

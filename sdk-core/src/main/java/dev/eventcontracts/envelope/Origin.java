@@ -1,6 +1,7 @@
 package dev.eventcontracts.envelope;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a message came from, for dead letters, logs and replays.
@@ -19,9 +20,9 @@ public record Origin(
     String source,
     int partition,
     long offset,
-    String messageId,
+    @Nullable String messageId,
     long timestampMillis,
-    String consumerGroup) {
+    @Nullable String consumerGroup) {
 
   /** Checks that transport and source are present. */
   public Origin {
@@ -35,7 +36,7 @@ public record Origin(
       String source,
       int partition,
       long offset,
-      String messageId,
+      @Nullable String messageId,
       long timestampMillis) {
     this(transport, source, partition, offset, messageId, timestampMillis, null);
   }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records the pipeline's meters on a Micrometer registry. Meters are cached per tag combination, so
@@ -153,7 +154,8 @@ public final class PipelineMetrics {
     count(MetricNames.DEAD_LETTER_FAILURES, MetricNames.TAG_OUTCOME, outcome, null, null);
   }
 
-  private void count(String name, String tag1, String value1, String tag2, String value2) {
+  private void count(
+      String name, String tag1, String value1, @Nullable String tag2, @Nullable String value2) {
     String key = name + '\u0000' + value1 + '\u0000' + value2;
     counters
         .computeIfAbsent(

@@ -3,6 +3,7 @@ package dev.eventcontracts.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventcontracts.version.EventVersion;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A handler bound to an event name, with the payload type it wants, the versions it accepts, the
@@ -20,9 +21,9 @@ public final class HandlerBinding<T> {
   private final String eventName;
   private final Class<T> payloadType;
   private final EventHandler<T> handler;
-  private EventVersion minVersion;
-  private EventVersion maxVersion;
-  private EventVersion upcastTo;
+  private @Nullable EventVersion minVersion;
+  private @Nullable EventVersion maxVersion;
+  private @Nullable EventVersion upcastTo;
   private ReplayPolicy replayPolicy = ReplayPolicy.PROCESS;
 
   private HandlerBinding(String eventName, Class<T> payloadType, EventHandler<T> handler) {
@@ -88,7 +89,7 @@ public final class HandlerBinding<T> {
   }
 
   /** The version payloads are upcast to, or {@code null}. */
-  public EventVersion upcastTo() {
+  public @Nullable EventVersion upcastTo() {
     return upcastTo;
   }
 

@@ -7,6 +7,7 @@ import dev.eventcontracts.validation.Violation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the pipeline did with one message.
@@ -30,14 +31,14 @@ public record ProcessingResult(
     Outcome outcome,
     Disposition disposition,
     Duration retryAfter,
-    Envelope envelope,
+    @Nullable Envelope envelope,
     boolean replay,
-    String idempotencyKey,
-    String entity,
-    Long entityVersion,
+    @Nullable String idempotencyKey,
+    @Nullable String entity,
+    @Nullable Long entityVersion,
     List<Violation> violations,
-    Throwable error,
-    DeadLetter deadLetter) {
+    @Nullable Throwable error,
+    @Nullable DeadLetter deadLetter) {
 
   /** Checks the components and copies the violations. */
   public ProcessingResult {

@@ -5,12 +5,16 @@ import dev.eventcontracts.metrics.PipelineMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import org.jspecify.annotations.NullUnmarked;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns a prepared message and what happened to it into a {@link ProcessingResult}, with meters.
  */
+// Reads the stage-by-stage state of PreparedMessage, whose fields are null until their stage
+// has run; not yet expressed to the null checker.
+@NullUnmarked
 final class Results {
   private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
 

@@ -29,34 +29,31 @@ final class ResilientDedupStore implements DedupStore {
 
   @Override
   public void complete(String key, String owner, Duration retention) {
-    guard.call(
+    guard.run(
         "complete",
         true,
         () -> {
           delegate.complete(key, owner, retention);
-          return null;
         });
   }
 
   @Override
   public void completeAll(Collection<String> keys, String owner, Duration retention) {
-    guard.call(
+    guard.run(
         "completeAll",
         true,
         () -> {
           delegate.completeAll(keys, owner, retention);
-          return null;
         });
   }
 
   @Override
   public void release(String key, String owner) {
-    guard.call(
+    guard.run(
         "release",
         true,
         () -> {
           delegate.release(key, owner);
-          return null;
         });
   }
 

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link DedupStore} in a database table, shared by every consumer instance that uses the same
@@ -235,7 +236,7 @@ public final class JdbcDedupStore implements DedupStore {
   /** Configures a {@link JdbcDedupStore}. */
   public static final class Builder {
     private final DataSource dataSource;
-    private JdbcDialect dialect;
+    private @Nullable JdbcDialect dialect;
     private String table = Schema.DEDUP_TABLE;
     private Clock clock = Clock.systemUTC();
     private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;

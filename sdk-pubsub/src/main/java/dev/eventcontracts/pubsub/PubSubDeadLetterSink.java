@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Publishes dead letters to Pub/Sub topics, {@code <subscription id>-dlq} in the subscription's
@@ -238,9 +239,9 @@ public final class PubSubDeadLetterSink implements DeadLetterSink, AutoCloseable
     private final String project;
     private Function<Origin, String> topicNaming = defaultTopicNaming();
     private Duration publishTimeout = DEFAULT_PUBLISH_TIMEOUT;
-    private String emulatorHost;
-    private TransportChannelProvider channels;
-    private CredentialsProvider credentials;
+    private @Nullable String emulatorHost;
+    private @Nullable TransportChannelProvider channels;
+    private @Nullable CredentialsProvider credentials;
 
     private Builder(String project) {
       this.project = Objects.requireNonNull(project, "project");
