@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A user's code compiled against the built classes of sdk-core cannot reach the implementation
  * types (they are package-private), nor construct the values that only the SDK makes, while the
- * public API it should use compiles. See docs/api-internals.md.
+ * public API it should use compiles. See docs/api-guarantees.md.
  */
 class ApiSurfaceTest {
   /** Implementation types, each package-private: a user class naming one must not compile. */

@@ -4,4 +4,7 @@
  * now; {@code simulate} and {@code replay} join the same list), with the exit codes and JSON-lines
  * output they share.
  */
+@NullMarked
 package dev.eventcontracts.cli;
+
+import org.jspecify.annotations.NullMarked;

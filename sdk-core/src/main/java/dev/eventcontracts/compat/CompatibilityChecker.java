@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Compares two contract registries per event and version, in both directions, as a gate for
@@ -107,7 +108,7 @@ public final class CompatibilityChecker {
                   + (retired ? "; old deprecated it with sunset " + old.sunset() : "")));
       return;
     }
-    EventContract now = r.contract();
+    EventContract now = Objects.requireNonNull(r.contract()); // found
     SchemaSubset.compare(
         old.schema().node(),
         now.schema().node(),
@@ -129,7 +130,7 @@ public final class CompatibilityChecker {
       List<Finding> out) {
     Resolution r = oldRegistry.resolve(now.name(), now.version());
     if (r.found()) {
-      EventContract old = r.contract();
+      EventContract old = Objects.requireNonNull(r.contract()); // found
       SchemaSubset.compare(
           now.schema().node(),
           old.schema().node(),
@@ -232,7 +233,7 @@ public final class CompatibilityChecker {
     }
   }
 
-  private static boolean sameOrdering(OrderingRule a, OrderingRule b) {
+  private static boolean sameOrdering(@Nullable OrderingRule a, @Nullable OrderingRule b) {
     if (a == null || b == null) {
       return a == b;
     }
@@ -242,7 +243,7 @@ public final class CompatibilityChecker {
         && Objects.equals(a.scope(), b.scope());
   }
 
-  private static String describe(OrderingRule rule) {
+  private static String describe(@Nullable OrderingRule rule) {
     if (rule == null) {
       return "none";
     }

@@ -1,6 +1,7 @@
 package dev.eventcontracts.compat;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One result of a compatibility check.
@@ -22,8 +23,8 @@ public record Finding(
     Severity severity,
     Rule rule,
     Direction direction,
-    String event,
-    String version,
+    @Nullable String event,
+    @Nullable String version,
     String path,
     String message) {
 

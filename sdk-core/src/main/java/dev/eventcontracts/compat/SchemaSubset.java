@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides structurally whether every instance the writing side's schema accepts is accepted by the
@@ -357,7 +358,7 @@ final class SchemaSubset {
   }
 
   /** The values of {@code enum} and {@code const}, or {@code null} when neither is present. */
-  private static List<JsonNode> values(JsonNode node) {
+  private static @Nullable List<JsonNode> values(JsonNode node) {
     JsonNode e = node.get("enum");
     JsonNode c = node.get("const");
     if (e == null && c == null) {
@@ -524,7 +525,7 @@ final class SchemaSubset {
   }
 
   /** The tightest lower bound; for integers, an exclusive bound becomes the next integer. */
-  private static Bound lower(JsonNode node, boolean integers) {
+  private static @Nullable Bound lower(JsonNode node, boolean integers) {
     Bound best = null;
     BigDecimal min = decimal(node, "minimum");
     if (min != null) {
@@ -544,7 +545,7 @@ final class SchemaSubset {
     return best;
   }
 
-  private static Bound upper(JsonNode node, boolean integers) {
+  private static @Nullable Bound upper(JsonNode node, boolean integers) {
     Bound best = null;
     BigDecimal max = decimal(node, "maximum");
     if (max != null) {
@@ -806,7 +807,7 @@ final class SchemaSubset {
    * is merged with its target when they do not clash. Reports and returns {@code null} when it
    * cannot.
    */
-  private JsonNode resolve(JsonNode node, JsonNode root, String side, String path) {
+  private @Nullable JsonNode resolve(JsonNode node, JsonNode root, String side, String path) {
     JsonNode current = node;
     for (int hop = 0; hop < MAX_REF_HOPS; hop++) {
       if (current == null || !current.isObject() || !current.has("$ref")) {
@@ -938,7 +939,7 @@ final class SchemaSubset {
   }
 
   /** A number keyword's value; {@code null} when absent or infinite (1e999 read as a double). */
-  private static BigDecimal decimal(JsonNode node, String keyword) {
+  private static @Nullable BigDecimal decimal(JsonNode node, String keyword) {
     JsonNode v = node.get(keyword);
     if (v == null
         || !v.isNumber()
@@ -948,7 +949,7 @@ final class SchemaSubset {
     return v.decimalValue();
   }
 
-  private static Integer integer(JsonNode node, String keyword) {
+  private static @Nullable Integer integer(JsonNode node, String keyword) {
     JsonNode v = node.get(keyword);
     return v != null && v.isNumber() && v.canConvertToInt() ? v.intValue() : null;
   }

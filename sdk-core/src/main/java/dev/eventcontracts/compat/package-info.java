@@ -4,4 +4,7 @@
  * consumers still on the old registry reading events written under the new one), and reports each
  * breaking change with its event, version, path, rule and direction.
  */
+@NullMarked
 package dev.eventcontracts.compat;
+
+import org.jspecify.annotations.NullMarked;

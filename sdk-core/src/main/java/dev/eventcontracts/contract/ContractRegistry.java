@@ -79,7 +79,8 @@ public final class ContractRegistry {
         continue;
       }
       EventContract other = first.putIfAbsent(rule.scope(), c);
-      if (other != null && other.ordering().kind() != rule.kind()) {
+      // only contracts with a scoped rule are in first
+      if (other != null && Objects.requireNonNull(other.ordering()).kind() != rule.kind()) {
         throw new IllegalArgumentException(
             "ordering scope '"
                 + rule.scope()

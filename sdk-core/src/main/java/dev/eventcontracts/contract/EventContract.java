@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The contract of one event name at one version: the payload schema, the idempotency-key template,
@@ -21,14 +22,14 @@ public final class EventContract {
   private final String version;
   private final EventVersion parsedVersion;
   private final PayloadSchema schema;
-  private final KeyTemplate idempotencyKey;
-  private final OrderingRule ordering;
-  private final String producer;
+  private final @Nullable KeyTemplate idempotencyKey;
+  private final @Nullable OrderingRule ordering;
+  private final @Nullable String producer;
   private final List<String> consumers;
-  private final String description;
+  private final @Nullable String description;
   private final String source;
-  private final String migration;
-  private final LocalDate sunset;
+  private final @Nullable String migration;
+  private final @Nullable LocalDate sunset;
 
   private EventContract(Builder b, PayloadSchema schema) {
     this.name = b.name;
@@ -77,12 +78,12 @@ public final class EventContract {
   }
 
   /** The idempotency-key template, or {@code null} when the contract has none. */
-  public KeyTemplate idempotencyKey() {
+  public @Nullable KeyTemplate idempotencyKey() {
     return idempotencyKey;
   }
 
   /** The ordering rule, or {@code null} when events of this contract are not ordered. */
-  public OrderingRule ordering() {
+  public @Nullable OrderingRule ordering() {
     return ordering;
   }
 
@@ -95,7 +96,7 @@ public final class EventContract {
   }
 
   /** The producing service, or {@code null}. */
-  public String producer() {
+  public @Nullable String producer() {
     return producer;
   }
 
@@ -105,7 +106,7 @@ public final class EventContract {
   }
 
   /** A description, or {@code null}. */
-  public String description() {
+  public @Nullable String description() {
     return description;
   }
 
@@ -119,7 +120,7 @@ public final class EventContract {
    * x-migration}), or {@code null}. The compatibility checker warns about a new major version
    * without one.
    */
-  public String migration() {
+  public @Nullable String migration() {
     return migration;
   }
 
@@ -128,7 +129,7 @@ public final class EventContract {
    * not deprecated. The compatibility checker warns about a version superseded by a new major
    * version without one.
    */
-  public LocalDate sunset() {
+  public @Nullable LocalDate sunset() {
     return sunset;
   }
 
@@ -146,17 +147,17 @@ public final class EventContract {
   public static final class Builder {
     private final String name;
     private final String version;
-    private JsonNode schemaNode;
+    private @Nullable JsonNode schemaNode;
     private final ObjectNode properties = JsonNodeFactory.instance.objectNode();
     private final List<String> required = new ArrayList<>();
-    private KeyTemplate idempotencyKey;
-    private OrderingRule ordering;
-    private String producer;
+    private @Nullable KeyTemplate idempotencyKey;
+    private @Nullable OrderingRule ordering;
+    private @Nullable String producer;
     private final List<String> consumers = new ArrayList<>();
-    private String description;
+    private @Nullable String description;
     private String source = "code";
-    private String migration;
-    private LocalDate sunset;
+    private @Nullable String migration;
+    private @Nullable LocalDate sunset;
 
     private Builder(String name, String version) {
       if (Objects.requireNonNull(name, "name").isBlank()) {

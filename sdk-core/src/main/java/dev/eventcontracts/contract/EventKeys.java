@@ -5,6 +5,7 @@ import dev.eventcontracts.envelope.Envelope;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Derives the idempotency key and the ordering entity of an event, scoped so that no two tenants
@@ -47,7 +48,8 @@ public final class EventKeys {
     return derive(contract, envelope, value);
   }
 
-  private static Derived derive(EventContract contract, Envelope envelope, byte[] value) {
+  private static Derived derive(
+      EventContract contract, Envelope envelope, byte @Nullable [] value) {
     String key = null;
     boolean mismatch = false;
     KeyTemplate template = contract.idempotencyKey();
@@ -78,7 +80,7 @@ public final class EventKeys {
    * {@code null} when every store can. Needs no message bytes: a key digested from them has a fixed
    * length and only hex digits, so it is storable exactly when its tenant prefix is.
    */
-  public static String storageProblem(EventContract contract, Envelope envelope) {
+  public static @Nullable String storageProblem(EventContract contract, Envelope envelope) {
     String problem = StoreKeys.problem("idempotency key", derive(contract, envelope, null).key());
     OrderingRule rule = contract.ordering();
     if (problem == null && rule != null) {
@@ -91,7 +93,7 @@ public final class EventKeys {
   }
 
   /** {@code t<n>:<tenant>/}, or {@code -/} without a tenant. */
-  public static String tenantScope(String tenant) {
+  public static String tenantScope(@Nullable String tenant) {
     return tenant == null ? "-/" : "t" + tenant.length() + ":" + tenant + "/";
   }
 

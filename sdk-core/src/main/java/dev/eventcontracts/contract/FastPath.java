@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A payload schema compiled into plain checks for the common keywords. It may only accept: {@link
@@ -66,7 +68,7 @@ final class FastPath {
   }
 
   /** The outcome of compiling: a fast path, or why there is none. */
-  record Compiled(FastPath fastPath, String reason) {}
+  record Compiled(@Nullable FastPath fastPath, @Nullable String reason) {}
 
   /** Compiles a schema that has already passed the meta-schema check. */
   static Compiled compile(JsonNode schema) {
@@ -88,7 +90,7 @@ final class FastPath {
     return instance != null && root.accepts(instance, 0);
   }
 
-  private static String findStructural(JsonNode node, boolean isRoot) {
+  private static @Nullable String findStructural(JsonNode node, boolean isRoot) {
     if (node.isObject()) {
       for (Map.Entry<String, JsonNode> e : node.properties()) {
         if (STRUCTURAL.contains(e.getKey())) {
@@ -315,7 +317,7 @@ final class FastPath {
       return out;
     }
 
-    private static BigDecimal bound(JsonNode value, String typeText, Node n) {
+    private static BigDecimal bound(JsonNode value, @Nullable String typeText, Node n) {
       if (finiteDouble(value)) {
         // a schema read without BigDecimal floats: networknt reads the bound from its text
         return new BigDecimal(value.asText());
@@ -455,29 +457,29 @@ final class FastPath {
     static final Node FALSE = new Node();
 
     int types; // 0: any
-    JsonNode[] enumValues;
-    JsonNode constValue;
+    JsonNode @Nullable [] enumValues;
+    @Nullable JsonNode constValue;
     int minLength = -1;
     int maxLength = -1;
-    FastPatterns.Compiled pattern;
-    String format;
-    BigDecimal minimum;
-    BigDecimal maximum;
-    BigDecimal exclusiveMinimum;
-    BigDecimal exclusiveMaximum;
+    FastPatterns.@Nullable Compiled pattern;
+    @Nullable String format;
+    @Nullable BigDecimal minimum;
+    @Nullable BigDecimal maximum;
+    @Nullable BigDecimal exclusiveMinimum;
+    @Nullable BigDecimal exclusiveMaximum;
     boolean longBounds;
-    Map<String, Node> properties;
-    FastPatterns.Compiled[] patternKeys;
-    Node[] patternSchemas;
-    Node additional;
-    String[] required;
+    @Nullable Map<String, Node> properties;
+    FastPatterns.Compiled @Nullable [] patternKeys;
+    Node @Nullable [] patternSchemas;
+    @Nullable Node additional;
+    String @Nullable [] required;
     int minProperties = -1;
     int maxProperties = -1;
-    Node items;
+    @Nullable Node items;
     int minItems = -1;
     int maxItems = -1;
     boolean uniqueItems;
-    Node ref;
+    @Nullable Node ref;
 
     boolean accepts(JsonNode value, int depth) {
       if (this == TRUE) {
@@ -584,6 +586,8 @@ final class FastPath {
           }
         }
         if (patternKeys != null) {
+          // set together with patternKeys
+          Node[] patternSchemas = Objects.requireNonNull(this.patternSchemas);
           for (int i = 0; i < patternKeys.length; i++) {
             if (!patternKeys[i].decides(name)) {
               return false; // Java and ECMA-262 might disagree on this name

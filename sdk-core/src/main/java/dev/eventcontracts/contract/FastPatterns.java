@@ -2,6 +2,7 @@ package dev.eventcontracts.contract;
 
 import com.networknt.schema.regex.JDKRegularExpressionFactory;
 import com.networknt.schema.regex.RegularExpression;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code pattern} regular expressions the fast path evaluates itself: a subset of the syntax on
@@ -64,7 +65,7 @@ final class FastPatterns {
    *
    * @return the pattern, or {@code null} when it is outside the subset
    */
-  static Compiled compile(String pattern) {
+  static @Nullable Compiled compile(String pattern) {
     Parser parser = new Parser(pattern);
     if (!parser.parse()) {
       return null;

@@ -3,6 +3,7 @@ package dev.eventcontracts.contract;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventcontracts.envelope.Envelope;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A reference to a value of an event: a payload field ({@code candidate_id}, or {@code a.b} for a
@@ -57,7 +58,7 @@ public final class FieldRef {
    *
    * @return the node, or {@code null} when absent or JSON null
    */
-  public JsonNode resolve(Envelope event) {
+  public @Nullable JsonNode resolve(Envelope event) {
     JsonNode node = envelope ? event.value(path[0]) : event.payload();
     if (!envelope) {
       for (String part : path) {
@@ -76,7 +77,7 @@ public final class FieldRef {
    *
    * @return the text, or {@code null} when absent
    */
-  public String text(Envelope event) {
+  public @Nullable String text(Envelope event) {
     JsonNode node = resolve(event);
     if (node == null) {
       return null;

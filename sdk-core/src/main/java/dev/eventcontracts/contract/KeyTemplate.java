@@ -4,6 +4,7 @@ import dev.eventcontracts.envelope.Envelope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A template such as {@code profile.updated:{candidate_id}:{profile_version}} that builds a key
@@ -75,7 +76,7 @@ public final class KeyTemplate {
    *
    * @return the key, or {@code null} when a referenced field is absent
    */
-  public String render(Envelope event) {
+  public @Nullable String render(Envelope event) {
     StringBuilder out = new StringBuilder(text.length() + 32);
     for (int i = 0; i < refs.length; i++) {
       out.append(literals[i]);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventcontracts.envelope.Envelope;
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How events of one contract are ordered: per entity (a {@link KeyTemplate}), by an entity version
@@ -22,7 +23,8 @@ import java.util.Objects;
  * @param scope the ordering scope shared by several contracts, or {@code null} for the contract's
  *     own name
  */
-public record OrderingRule(KeyTemplate entity, FieldRef position, Kind kind, String scope) {
+public record OrderingRule(
+    KeyTemplate entity, FieldRef position, Kind kind, @Nullable String scope) {
 
   /** What the position field holds. */
   public enum Kind {
@@ -71,7 +73,7 @@ public record OrderingRule(KeyTemplate entity, FieldRef position, Kind kind, Str
   }
 
   /** The entity this event belongs to, or {@code null} when a template field is absent. */
-  public String entityOf(Envelope event) {
+  public @Nullable String entityOf(Envelope event) {
     return entity.render(event);
   }
 
@@ -80,7 +82,7 @@ public record OrderingRule(KeyTemplate entity, FieldRef position, Kind kind, Str
    *
    * @return the position, or {@code null} when the field is absent or not a version or timestamp
    */
-  public Long positionOf(Envelope event) {
+  public @Nullable Long positionOf(Envelope event) {
     JsonNode node = position.resolve(event);
     if (node == null) {
       return null;

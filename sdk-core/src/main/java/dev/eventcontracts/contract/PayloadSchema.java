@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A compiled JSON Schema 2020-12 for an event payload, validated by the networknt
@@ -81,8 +82,8 @@ public final class PayloadSchema {
 
   private final JsonNode node;
   private final Schema schema;
-  private final FastPath fastPath;
-  private final String fastPathGap;
+  private final @Nullable FastPath fastPath;
+  private final @Nullable String fastPathGap;
 
   private PayloadSchema(JsonNode node, Schema schema) {
     this.node = node;
@@ -132,7 +133,7 @@ public final class PayloadSchema {
    * Why this schema has no fast path (the first keyword or value outside its subset), or {@code
    * null} when it has one.
    */
-  public String fastPathGap() {
+  public @Nullable String fastPathGap() {
     return fastPathGap;
   }
 
@@ -206,7 +207,7 @@ public final class PayloadSchema {
     };
   }
 
-  private static String pointer(NodePath location, String property) {
+  private static String pointer(NodePath location, @Nullable String property) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < location.getNameCount(); i++) {
       out.append('/').append(escape(String.valueOf(location.getElement(i))));

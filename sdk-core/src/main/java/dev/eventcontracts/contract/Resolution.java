@@ -1,6 +1,7 @@
 package dev.eventcontracts.contract;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The answer to "which contract governs this event name and version".
@@ -9,7 +10,8 @@ import java.util.Objects;
  * @param contract the contract when found, else {@code null}
  * @param message why no contract was found; {@code null} when found
  */
-public record Resolution(Status status, EventContract contract, String message) {
+public record Resolution(
+    Status status, @Nullable EventContract contract, @Nullable String message) {
 
   /** The possible answers. */
   public enum Status {

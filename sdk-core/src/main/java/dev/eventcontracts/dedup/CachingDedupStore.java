@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A dedup store behind a near cache of the keys this instance completed: a claim of such a key is
@@ -41,7 +42,7 @@ final class CachingDedupStore implements DedupStore {
       long maximumKeys,
       Duration expiry,
       Ticker ticker,
-      MeterRegistry meterRegistry) {
+      @Nullable MeterRegistry meterRegistry) {
     this.delegate = delegate;
     this.ticker = ticker;
     this.maximumNanos = saturatedNanos(expiry);

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An entity-version store behind a near cache of positions the entities are known to have reached
@@ -38,7 +39,7 @@ final class CachingEntityVersionStore implements EntityVersionStore {
       long maximumEntities,
       Duration expiry,
       Ticker ticker,
-      MeterRegistry meterRegistry) {
+      @Nullable MeterRegistry meterRegistry) {
     this.delegate = delegate;
     this.known =
         Caffeine.newBuilder()

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A near cache in front of shared stores (Caffeine): completed keys and known entity positions only
@@ -36,7 +37,7 @@ public final class NearCache {
   private final long maximumEntities;
   private final Duration expiry;
   private final Ticker ticker;
-  private final MeterRegistry meterRegistry;
+  private final @Nullable MeterRegistry meterRegistry;
 
   private NearCache(Builder b) {
     this.maximumKeys = b.maximumKeys;
@@ -63,7 +64,7 @@ public final class NearCache {
    *
    * @param meterRegistry where the lookups are counted, or null for the builder's (or none)
    */
-  public DedupStore dedupStore(DedupStore store, MeterRegistry meterRegistry) {
+  public DedupStore dedupStore(DedupStore store, @Nullable MeterRegistry meterRegistry) {
     Objects.requireNonNull(store, "store");
     if (maximumKeys == 0) {
       return store;
@@ -79,7 +80,7 @@ public final class NearCache {
    * @param meterRegistry where the lookups are counted, or null for the builder's (or none)
    */
   public EntityVersionStore entityVersionStore(
-      EntityVersionStore store, MeterRegistry meterRegistry) {
+      EntityVersionStore store, @Nullable MeterRegistry meterRegistry) {
     Objects.requireNonNull(store, "store");
     if (maximumEntities == 0) {
       return store;
@@ -88,7 +89,7 @@ public final class NearCache {
         store, maximumEntities, expiry, ticker, meters(meterRegistry));
   }
 
-  private MeterRegistry meters(MeterRegistry given) {
+  private @Nullable MeterRegistry meters(@Nullable MeterRegistry given) {
     return meterRegistry != null ? meterRegistry : given;
   }
 
@@ -101,8 +102,8 @@ public final class NearCache {
     private long maximumKeys = DEFAULT_MAXIMUM_KEYS;
     private long maximumEntities = DEFAULT_MAXIMUM_ENTITIES;
     private Duration expiry = DEFAULT_EXPIRY;
-    private Clock clock;
-    private MeterRegistry meterRegistry;
+    private @Nullable Clock clock;
+    private @Nullable MeterRegistry meterRegistry;
 
     private Builder() {}
 

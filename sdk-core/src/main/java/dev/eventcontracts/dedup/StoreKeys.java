@@ -1,6 +1,7 @@
 package dev.eventcontracts.dedup;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one rule every store applies to idempotency keys and ordering entities, so that an event is
@@ -21,7 +22,7 @@ public final class StoreKeys {
    * @param what the value's role, for the message ({@code "idempotency key"}, {@code "entity"})
    * @return the problem, or {@code null} when every store can hold the value
    */
-  public static String problem(String what, String value) {
+  public static @Nullable String problem(String what, String value) {
     Objects.requireNonNull(value, what);
     int length = value.length();
     if (length > MAX_LENGTH) {

@@ -3,4 +3,7 @@
  * in-progress, completed and released states, the in-memory store, the transactional store's
  * interface, and the {@link dev.eventcontracts.dedup.NearCache} put in front of shared stores.
  */
+@NullMarked
 package dev.eventcontracts.dedup;
+
+import org.jspecify.annotations.NullMarked;

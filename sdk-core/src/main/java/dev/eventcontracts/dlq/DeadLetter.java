@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A rejected message with everything needed to understand, fix and replay it: the original message
@@ -23,11 +24,11 @@ public final class DeadLetter {
   private final Outcome reason;
   private final List<Violation> violations;
   private final List<String> errors;
-  private final String exceptionClass;
+  private final @Nullable String exceptionClass;
   private final int attempts;
-  private final String eventId;
-  private final String eventName;
-  private final String eventVersion;
+  private final @Nullable String eventId;
+  private final @Nullable String eventName;
+  private final @Nullable String eventVersion;
   private final Instant deadLetteredAt;
 
   private DeadLetter(Builder b) {
@@ -88,7 +89,7 @@ public final class DeadLetter {
   }
 
   /** Class name of the handler's exception, or {@code null}. */
-  public String exceptionClass() {
+  public @Nullable String exceptionClass() {
     return exceptionClass;
   }
 
@@ -98,17 +99,17 @@ public final class DeadLetter {
   }
 
   /** The event id when it could be read, or {@code null}. */
-  public String eventId() {
+  public @Nullable String eventId() {
     return eventId;
   }
 
   /** The event name when it could be read, or {@code null}. */
-  public String eventName() {
+  public @Nullable String eventName() {
     return eventName;
   }
 
   /** The event version when it could be read, or {@code null}. */
-  public String eventVersion() {
+  public @Nullable String eventVersion() {
     return eventVersion;
   }
 
@@ -133,7 +134,7 @@ public final class DeadLetter {
   }
 
   /** The original transport key (Kafka record key, Pub/Sub ordering key), or {@code null}. */
-  public byte[] key() {
+  public byte @Nullable [] key() {
     return message.key();
   }
 
@@ -202,11 +203,11 @@ public final class DeadLetter {
     private final Instant deadLetteredAt;
     private List<Violation> violations = List.of();
     private List<String> errors = List.of();
-    private String exceptionClass;
+    private @Nullable String exceptionClass;
     private int attempts;
-    private String eventId;
-    private String eventName;
-    private String eventVersion;
+    private @Nullable String eventId;
+    private @Nullable String eventName;
+    private @Nullable String eventVersion;
 
     private Builder(InboundMessage message, Outcome reason, Instant deadLetteredAt) {
       this.message = Objects.requireNonNull(message, "message");
@@ -227,7 +228,7 @@ public final class DeadLetter {
     }
 
     /** The class name of the handler's exception, or {@code null} for none. */
-    public Builder exceptionClass(String exceptionClass) {
+    public Builder exceptionClass(@Nullable String exceptionClass) {
       this.exceptionClass = exceptionClass;
       return this;
     }
@@ -242,19 +243,19 @@ public final class DeadLetter {
     }
 
     /** The event id, or {@code null} when it could not be read. */
-    public Builder eventId(String eventId) {
+    public Builder eventId(@Nullable String eventId) {
       this.eventId = eventId;
       return this;
     }
 
     /** The event name, or {@code null} when it could not be read. */
-    public Builder eventName(String eventName) {
+    public Builder eventName(@Nullable String eventName) {
       this.eventName = eventName;
       return this;
     }
 
     /** The event version, or {@code null} when it could not be read. */
-    public Builder eventVersion(String eventVersion) {
+    public Builder eventVersion(@Nullable String eventVersion) {
       this.eventVersion = eventVersion;
       return this;
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -169,7 +170,7 @@ public final class DeadLetterAttributes {
   }
 
   /** A name for a log line: the decorator may copy it from the message, so cut and escaped. */
-  private static String loggable(String name) {
+  private static @Nullable String loggable(@Nullable String name) {
     if (name == null) {
       return null;
     }
@@ -185,7 +186,8 @@ public final class DeadLetterAttributes {
     return b.toString();
   }
 
-  private static String refusal(String name, String value, Map<String, String> original) {
+  private static @Nullable String refusal(
+      @Nullable String name, @Nullable String value, Map<String, String> original) {
     if (name == null || name.isBlank()) {
       return "is blank";
     }
@@ -236,7 +238,7 @@ public final class DeadLetterAttributes {
     }
   }
 
-  private static void put(Map<String, String> out, String name, String value) {
+  private static void put(Map<String, String> out, String name, @Nullable String value) {
     if (value != null) {
       out.put(name, value);
     }

@@ -3,4 +3,7 @@
  * message with its reason, the {@link dev.eventcontracts.dlq.DeadLetterSink} extension point, and
  * an in-memory sink.
  */
+@NullMarked
 package dev.eventcontracts.dlq;
+
+import org.jspecify.annotations.NullMarked;

@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * CloudEvents (seed 003), in structured mode (the whole event is the JSON value, data under {@code
@@ -49,7 +50,7 @@ public final class CloudEventsFormat implements EnvelopeFormat {
   private final String name;
   private final boolean versionedType;
   private final Set<String> specVersions;
-  private final Check idCheck;
+  private final @Nullable Check idCheck;
   private final Check timeCheck;
   private final List<JsonNode> schemaNodes;
   private final List<PayloadSchema> schemas;
@@ -144,7 +145,7 @@ public final class CloudEventsFormat implements EnvelopeFormat {
   }
 
   /** The check on the {@code id} attribute, or {@code null} when any id is accepted. */
-  public Check idCheck() {
+  public @Nullable Check idCheck() {
     return idCheck;
   }
 
@@ -153,7 +154,7 @@ public final class CloudEventsFormat implements EnvelopeFormat {
     return binaryPrefix(attributes) != null || document.has("specversion");
   }
 
-  private static String binaryPrefix(Map<String, String> attributes) {
+  private static @Nullable String binaryPrefix(Map<String, String> attributes) {
     if (attributes.isEmpty()) {
       return null;
     }
@@ -169,7 +170,7 @@ public final class CloudEventsFormat implements EnvelopeFormat {
    * Where an attribute sits in the message as sent: a JSON pointer in structured mode ({@code
    * /time}), the header name in binary mode ({@code ce_time}).
    */
-  private static String where(String prefix, String attribute) {
+  private static String where(@Nullable String prefix, String attribute) {
     return prefix == null ? "/" + attribute : prefix + attribute;
   }
 
@@ -272,7 +273,7 @@ public final class CloudEventsFormat implements EnvelopeFormat {
    * type still reach the report.
    */
   private CloudEvent build(
-      Map<String, String> attributes, String prefix, List<Violation> violations) {
+      Map<String, String> attributes, @Nullable String prefix, List<Violation> violations) {
     String specVersion = attributes.get("specversion");
     SpecVersion version = SpecVersion.V1;
     if (specVersion != null && !specVersions.contains(specVersion)) {
@@ -330,7 +331,7 @@ public final class CloudEventsFormat implements EnvelopeFormat {
     };
   }
 
-  private static String extension(CloudEvent event, String name) {
+  private static @Nullable String extension(CloudEvent event, String name) {
     Object value = event.getExtension(name);
     return value == null ? null : value.toString();
   }
@@ -379,7 +380,7 @@ public final class CloudEventsFormat implements EnvelopeFormat {
     private String name = NAME;
     private boolean versionedType;
     private final Set<String> specVersions = new LinkedHashSet<>(List.of("1.0"));
-    private Check idCheck;
+    private @Nullable Check idCheck;
     private Check timeCheck = Check.DATE_TIME;
     private final List<JsonNode> schemaNodes = new ArrayList<>();
     private final List<PayloadSchema> schemas = new ArrayList<>();

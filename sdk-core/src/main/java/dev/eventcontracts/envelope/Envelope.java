@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The normalized, immutable view of one event, whatever envelope shape it arrived in. Absent
@@ -15,22 +16,22 @@ import java.util.Objects;
  */
 public final class Envelope {
   private final String format;
-  private final String eventId;
-  private final String eventName;
-  private final String eventVersion;
-  private final String occurredAtText;
+  private final @Nullable String eventId;
+  private final @Nullable String eventName;
+  private final @Nullable String eventVersion;
+  private final @Nullable String occurredAtText;
   private final long occurredAtEpochMillis;
-  private final String producer;
-  private final String traceId;
-  private final String idempotencyKey;
-  private final String tenantId;
-  private final String correlationId;
-  private final String schemaRef;
+  private final @Nullable String producer;
+  private final @Nullable String traceId;
+  private final @Nullable String idempotencyKey;
+  private final @Nullable String tenantId;
+  private final @Nullable String correlationId;
+  private final @Nullable String schemaRef;
   private final JsonNode payload;
   private final String payloadPointer;
   private final JsonNode document;
   private final Map<String, String> attributes;
-  private Instant occurredAt;
+  private @Nullable Instant occurredAt;
 
   private Envelope(Builder b) {
     this.format = Objects.requireNonNull(b.format, "format");
@@ -62,22 +63,22 @@ public final class Envelope {
   }
 
   /** Unique event id, or {@code null} for shapes without one. */
-  public String eventId() {
+  public @Nullable String eventId() {
     return eventId;
   }
 
   /** Event name, such as {@code profile.updated}. */
-  public String eventName() {
+  public @Nullable String eventName() {
     return eventName;
   }
 
   /** Event version as written by the producer, such as {@code v1} or {@code 1.0}. */
-  public String eventVersion() {
+  public @Nullable String eventVersion() {
     return eventVersion;
   }
 
   /** When the event happened, as written (ISO-8601 text, or epoch milliseconds as digits). */
-  public String occurredAtText() {
+  public @Nullable String occurredAtText() {
     return occurredAtText;
   }
 
@@ -87,7 +88,7 @@ public final class Envelope {
    *
    * @return the instant, or {@code null} when absent or not a timestamp
    */
-  public Instant occurredAt() {
+  public @Nullable Instant occurredAt() {
     Instant value = occurredAt;
     if (value == null) {
       value = parseOccurredAt();
@@ -96,7 +97,7 @@ public final class Envelope {
     return value;
   }
 
-  private Instant parseOccurredAt() {
+  private @Nullable Instant parseOccurredAt() {
     if (occurredAtEpochMillis != Long.MIN_VALUE) {
       return Instant.ofEpochMilli(occurredAtEpochMillis);
     }
@@ -109,7 +110,7 @@ public final class Envelope {
    *
    * @return the instant, or {@code null} when the text is neither
    */
-  public static Instant parseTimestamp(String text) {
+  public static @Nullable Instant parseTimestamp(@Nullable String text) {
     if (text == null || text.isEmpty()) {
       return null;
     }
@@ -140,32 +141,32 @@ public final class Envelope {
   }
 
   /** Producing service or source, or {@code null}. */
-  public String producer() {
+  public @Nullable String producer() {
     return producer;
   }
 
   /** Trace id, or {@code null}. */
-  public String traceId() {
+  public @Nullable String traceId() {
     return traceId;
   }
 
   /** Idempotency key set by the producer, or {@code null}. */
-  public String idempotencyKey() {
+  public @Nullable String idempotencyKey() {
     return idempotencyKey;
   }
 
   /** Tenant id, or {@code null}. */
-  public String tenantId() {
+  public @Nullable String tenantId() {
     return tenantId;
   }
 
   /** Correlation id, or {@code null}. */
-  public String correlationId() {
+  public @Nullable String correlationId() {
     return correlationId;
   }
 
   /** Schema reference, or {@code null}. */
-  public String schemaRef() {
+  public @Nullable String schemaRef() {
     return schemaRef;
   }
 
@@ -194,7 +195,7 @@ public final class Envelope {
   }
 
   /** The value of a normalized field, as text, or {@code null}. */
-  public String field(EnvelopeField field) {
+  public @Nullable String field(EnvelopeField field) {
     return switch (field) {
       case EVENT_ID -> eventId;
       case EVENT_NAME -> eventName;
@@ -250,28 +251,28 @@ public final class Envelope {
   /** Builds an {@link Envelope}; used by envelope formats. */
   public static final class Builder {
     private final String format;
-    private String eventId;
-    private String eventName;
-    private String eventVersion;
-    private String occurredAtText;
+    private @Nullable String eventId;
+    private @Nullable String eventName;
+    private @Nullable String eventVersion;
+    private @Nullable String occurredAtText;
     private long occurredAtEpochMillis = Long.MIN_VALUE;
-    private String producer;
-    private String traceId;
-    private String idempotencyKey;
-    private String tenantId;
-    private String correlationId;
-    private String schemaRef;
-    private JsonNode payload;
+    private @Nullable String producer;
+    private @Nullable String traceId;
+    private @Nullable String idempotencyKey;
+    private @Nullable String tenantId;
+    private @Nullable String correlationId;
+    private @Nullable String schemaRef;
+    private @Nullable JsonNode payload;
     private String payloadPointer = "";
-    private JsonNode document;
-    private Map<String, String> attributes;
+    private @Nullable JsonNode document;
+    private @Nullable Map<String, String> attributes;
 
     private Builder(String format) {
       this.format = format;
     }
 
     /** Sets a normalized text field (every field but the payload). */
-    public Builder field(EnvelopeField field, String value) {
+    public Builder field(EnvelopeField field, @Nullable String value) {
       switch (field) {
         case EVENT_ID -> eventId = value;
         case EVENT_NAME -> eventName = value;
@@ -304,7 +305,7 @@ public final class Envelope {
     }
 
     /** Sets when the event happened, as ISO-8601 text. */
-    public Builder occurredAt(String value) {
+    public Builder occurredAt(@Nullable String value) {
       return field(EnvelopeField.OCCURRED_AT, value);
     }
 

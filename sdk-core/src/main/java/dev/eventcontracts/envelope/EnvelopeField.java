@@ -1,6 +1,7 @@
 package dev.eventcontracts.envelope;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The normalized envelope fields; their {@link #key()} is the name used in templates ({@code
@@ -38,7 +39,7 @@ public enum EnvelopeField {
   }
 
   /** The field with this snake_case name, or {@code null}. */
-  public static EnvelopeField fromKey(String key) {
+  public static @Nullable EnvelopeField fromKey(String key) {
     for (EnvelopeField field : values()) {
       if (field.key.equals(key)) {
         return field;

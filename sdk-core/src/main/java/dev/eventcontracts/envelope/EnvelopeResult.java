@@ -2,6 +2,7 @@ package dev.eventcontracts.envelope;
 
 import dev.eventcontracts.validation.Violation;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What reading an envelope produced: the envelope (absent when the message could not be read at
@@ -10,7 +11,7 @@ import java.util.List;
  * @param envelope the envelope, or {@code null} when the message is not a readable event
  * @param violations envelope violations, copied; empty when the envelope is sound
  */
-public record EnvelopeResult(Envelope envelope, List<Violation> violations) {
+public record EnvelopeResult(@Nullable Envelope envelope, List<Violation> violations) {
 
   /** Copies the violations. */
   public EnvelopeResult {

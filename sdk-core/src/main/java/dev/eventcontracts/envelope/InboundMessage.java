@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A message as a transport delivers it: the raw value bytes, the transport attributes (Kafka
@@ -27,7 +28,11 @@ import java.util.Objects;
  *     #headersOrAttributes()} gives the ones to republish either way)
  */
 public record InboundMessage(
-    byte[] value, Map<String, String> attributes, Origin origin, byte[] key, List<Header> headers) {
+    byte[] value,
+    Map<String, String> attributes,
+    Origin origin,
+    byte @Nullable [] key,
+    List<Header> headers) {
 
   /** Checks the components and copies the attributes and headers. */
   public InboundMessage {
@@ -63,7 +68,7 @@ public record InboundMessage(
   }
 
   /** The attribute's value, or {@code null}. */
-  public String attribute(String name) {
+  public @Nullable String attribute(String name) {
     return attributes.get(name);
   }
 
@@ -81,7 +86,7 @@ public record InboundMessage(
   }
 
   /** The key as UTF-8 text, or {@code null} when there is no key or it is not valid UTF-8. */
-  public String keyAsText() {
+  public @Nullable String keyAsText() {
     return key == null
         ? null
         : Utf8Check.firstMalformed(key) < 0 ? new String(key, StandardCharsets.UTF_8) : null;
@@ -119,7 +124,7 @@ public record InboundMessage(
    * @param name the header name
    * @param value the raw value, or {@code null} (Kafka allows headers without a value)
    */
-  public record Header(String name, byte[] value) {
+  public record Header(String name, byte @Nullable [] value) {
     /** Checks the name. */
     public Header {
       Objects.requireNonNull(name, "name");
@@ -149,9 +154,9 @@ public record InboundMessage(
   public static final class Builder {
     private final byte[] value;
     private Origin origin = Origin.unknown();
-    private byte[] key;
-    private List<Header> headers;
-    private Map<String, String> attributes;
+    private byte @Nullable [] key;
+    private @Nullable List<Header> headers;
+    private @Nullable Map<String, String> attributes;
 
     private Builder(byte[] value) {
       this.value = Objects.requireNonNull(value, "value");
@@ -164,7 +169,7 @@ public record InboundMessage(
     }
 
     /** The transport's key (Kafka record key, Pub/Sub ordering key), or {@code null}. */
-    public Builder key(byte[] key) {
+    public Builder key(byte @Nullable [] key) {
       this.key = key;
       return this;
     }

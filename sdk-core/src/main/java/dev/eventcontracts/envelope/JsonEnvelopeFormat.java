@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An envelope format described by data: for each normalized field, the JSON pointers where it may
@@ -208,7 +209,7 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
   }
 
   /** One walk over the document's properties; null when some locator is not top-level. */
-  private JsonNode[] scan(JsonNode document) {
+  private JsonNode @Nullable [] scan(JsonNode document) {
     if (!onlyTopLevel) {
       return null;
     }
@@ -279,7 +280,7 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
   }
 
   /** The value a field takes when the document lacks it, or {@code null}. */
-  public String defaultValue(EnvelopeField field) {
+  public @Nullable String defaultValue(EnvelopeField field) {
     return defaults.get(Objects.requireNonNull(field, "field"));
   }
 
@@ -442,7 +443,9 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
   public boolean matches(JsonNode document, Map<String, String> attributes) {
     if (detect.length == 0) {
       // no explicit detection: any one of the places event_name may be found will do
-      for (Locator locator : fields.get(EnvelopeField.EVENT_NAME)) {
+      // build() refuses a format that does not locate event_name
+      Locator[] eventName = Objects.requireNonNull(fields.get(EnvelopeField.EVENT_NAME));
+      for (Locator locator : eventName) {
         if (locator.find(document) != null) {
           return true;
         }
@@ -516,7 +519,7 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
   }
 
   /** Stores a value, or returns the violation that makes it unusable. */
-  private static Violation set(
+  private static @Nullable Violation set(
       Envelope.Builder out,
       EnvelopeField field,
       Check check,
@@ -580,7 +583,7 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
     return locators == null || locators.length == 0 ? "/" + field.key() : locators[0].pointer;
   }
 
-  private static boolean reported(List<Violation> list, Violation v) {
+  private static boolean reported(@Nullable List<Violation> list, Violation v) {
     if (list != null) {
       for (Violation seen : list) {
         if (seen.path().equals(v.path()) && seen.code().equals(v.code())) {
@@ -591,7 +594,7 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
     return false;
   }
 
-  private static List<Violation> add(List<Violation> list, Violation v) {
+  private static List<Violation> add(@Nullable List<Violation> list, Violation v) {
     List<Violation> out = list == null ? new ArrayList<>(4) : list;
     out.add(v);
     return out;
@@ -605,11 +608,11 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
   /** Finds one value in a document, with a fast path for top-level fields. */
   private static final class Locator {
     final String pointer;
-    final String topLevel;
+    final @Nullable String topLevel;
     final JsonPointer compiled;
     int slot = -1;
 
-    static JsonNode present(JsonNode node) {
+    static @Nullable JsonNode present(JsonNode node) {
       return node == null || node.isNull() ? null : node;
     }
 
@@ -623,7 +626,7 @@ public final class JsonEnvelopeFormat implements EnvelopeFormat {
     }
 
     /** The value, or {@code null} when absent or JSON null. */
-    JsonNode find(JsonNode document) {
+    @Nullable JsonNode find(JsonNode document) {
       JsonNode node = topLevel != null ? document.get(topLevel) : document.at(compiled);
       return node == null || node.isMissingNode() || node.isNull() ? null : node;
     }

@@ -1,6 +1,7 @@
 package dev.eventcontracts.envelope;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a message came from, for dead letters, logs and replays. A value that may gain fields:
@@ -14,9 +15,9 @@ public final class Origin {
   private final String source;
   private final int partition;
   private final long offset;
-  private final String messageId;
+  private final @Nullable String messageId;
   private final long timestampMillis;
-  private final String consumerGroup;
+  private final @Nullable String consumerGroup;
 
   private Origin(Builder b) {
     this.transport = b.transport;
@@ -79,7 +80,7 @@ public final class Origin {
   }
 
   /** Transport message id, or {@code null}. */
-  public String messageId() {
+  public @Nullable String messageId() {
     return messageId;
   }
 
@@ -92,7 +93,7 @@ public final class Origin {
    * The consumer group that received the message (Kafka), or {@code null} where the source already
    * names the consumer (a Pub/Sub subscription) or there is none.
    */
-  public String consumerGroup() {
+  public @Nullable String consumerGroup() {
     return consumerGroup;
   }
 
@@ -139,9 +140,9 @@ public final class Origin {
     private final String source;
     private int partition = -1;
     private long offset = -1;
-    private String messageId;
+    private @Nullable String messageId;
     private long timestampMillis = -1;
-    private String consumerGroup;
+    private @Nullable String consumerGroup;
 
     private Builder(String transport, String source) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -161,7 +162,7 @@ public final class Origin {
     }
 
     /** The transport's message id; {@code null} (the default) where there is none. */
-    public Builder messageId(String messageId) {
+    public Builder messageId(@Nullable String messageId) {
       this.messageId = messageId;
       return this;
     }
@@ -173,7 +174,7 @@ public final class Origin {
     }
 
     /** The consumer group that received the message; {@code null} (the default) for none. */
-    public Builder consumerGroup(String consumerGroup) {
+    public Builder consumerGroup(@Nullable String consumerGroup) {
       this.consumerGroup = consumerGroup;
       return this;
     }

@@ -3,6 +3,7 @@ package dev.eventcontracts.envelope;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Refuses message bytes that are not UTF-8 JSON text before Jackson sees them. Jackson's UTF-8
@@ -31,7 +32,7 @@ final class Utf8Check {
    * @return a message naming the byte offset (never quoting the bytes), or {@code null} when they
    *     are UTF-8 without a byte order mark
    */
-  static String problem(byte[] value) {
+  static @Nullable String problem(byte[] value) {
     // Jackson picks UTF-16 or UTF-32 from a NUL or a BOM among the first four bytes; a JSON text
     // never holds a raw NUL, so a NUL there can only mean another encoding (or garbage)
     int head = Math.min(4, value.length);

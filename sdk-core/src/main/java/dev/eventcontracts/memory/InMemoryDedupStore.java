@@ -15,6 +15,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToLongFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The in-memory {@link DedupStore}: keys kept exactly in lock-striped {@link KeyTable}s, with no
@@ -56,7 +57,7 @@ final class InMemoryDedupStore implements DedupStore {
   private final Map<String, Integer> ownerIds = new ConcurrentHashMap<>();
   private final AtomicInteger ownerCount = new AtomicInteger();
   // the last owner seen, so the usual caller (one owner per pipeline) skips the map
-  private volatile OwnerId lastOwner;
+  private volatile @Nullable OwnerId lastOwner;
 
   InMemoryDedupStore(long maximumKeys, Clock clock) {
     this(maximumKeys, clock, KeyTable.seededHash());

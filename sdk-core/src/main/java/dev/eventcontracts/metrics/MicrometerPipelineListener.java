@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records the pipeline's meters ({@link MetricNames}) on a Micrometer registry: the {@link
@@ -46,7 +47,8 @@ public final class MicrometerPipelineListener implements PipelineListener {
   private final AtomicReferenceArray<Counter> deadLetterFailures =
       new AtomicReferenceArray<>(OUTCOMES.length);
 
-  private MicrometerPipelineListener(MeterRegistry registry, ContractRegistry contracts, Clock c) {
+  private MicrometerPipelineListener(
+      MeterRegistry registry, @Nullable ContractRegistry contracts, Clock c) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.clock = Objects.requireNonNull(c, "clock");
     events.put("unknown", new EventMeters("unknown"));

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The consumer pipeline. For every message, in this order: read the envelope (refusing oversized,
@@ -75,7 +76,12 @@ public final class EventPipeline {
     }
     PipelineEvents metrics = new PipelineEvents(PipelineListener.composite(listeners));
     Results results = new Results(metrics, b.clock);
-    this.preparation = new MessagePreparation(b.registry, b.bindings, b.payloadMapper, metrics);
+    this.preparation =
+        new MessagePreparation(
+            b.registry,
+            b.bindings,
+            Objects.requireNonNull(b.payloadMapper, "payloadMapper"), // set by build()
+            metrics);
     this.deadLettering =
         new DeadLettering(
             Objects.requireNonNull(b.sink, "a dead-letter sink is required"),
@@ -207,10 +213,10 @@ public final class EventPipeline {
   public static final class Builder {
     private final ContractRegistry registry;
     private final List<HandlerBinding<?>> bindings = new ArrayList<>();
-    private DedupStore dedupStore;
-    private EntityVersionStore versionStore;
-    private TransactionalStore transactionalStore;
-    private DeadLetterSink sink;
+    private @Nullable DedupStore dedupStore;
+    private @Nullable EntityVersionStore versionStore;
+    private @Nullable TransactionalStore transactionalStore;
+    private @Nullable DeadLetterSink sink;
     private RetryConfig retry =
         RetryConfig.custom()
             .maxAttempts(3)
@@ -223,14 +229,15 @@ public final class EventPipeline {
     private Duration sinkRetryDelay = DEFAULT_SINK_RETRY_DELAY;
     private String owner = "consumer-" + UUID.randomUUID();
     private Clock clock = Clock.systemUTC();
-    private MeterRegistry meterRegistry;
+    private @Nullable MeterRegistry meterRegistry;
     private final List<PipelineListener> listeners = new ArrayList<>();
-    private UnknownEventAction onUnknownEvent;
+    private @Nullable UnknownEventAction onUnknownEvent;
     private boolean logPayloads;
-    private StoreResilience storeResilience;
-    private ObjectMapper payloadMapper; // the default one is made in build(), when none was set
+    private @Nullable StoreResilience storeResilience;
+    private @Nullable ObjectMapper
+        payloadMapper; // the default one is made in build(), when none was set
     private int transactionBatchSize = DEFAULT_TRANSACTION_BATCH_SIZE;
-    private NearCache nearCache;
+    private @Nullable NearCache nearCache;
     private KeyReuse keyReuse = KeyReuse.LOG;
 
     private Builder(ContractRegistry registry) {

@@ -3,6 +3,7 @@ package dev.eventcontracts.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventcontracts.version.EventVersion;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A handler bound to an event name, with the payload type it wants, the versions it accepts, the
@@ -22,18 +23,18 @@ public final class HandlerBinding<T> {
   private final String eventName;
   private final Class<T> payloadType;
   private final EventHandler<T> handler;
-  private final EventVersion minVersion;
-  private final EventVersion maxVersion;
-  private final EventVersion upcastTo;
+  private final @Nullable EventVersion minVersion;
+  private final @Nullable EventVersion maxVersion;
+  private final @Nullable EventVersion upcastTo;
   private final ReplayPolicy replayPolicy;
 
   private HandlerBinding(
       String eventName,
       Class<T> payloadType,
       EventHandler<T> handler,
-      EventVersion minVersion,
-      EventVersion maxVersion,
-      EventVersion upcastTo,
+      @Nullable EventVersion minVersion,
+      @Nullable EventVersion maxVersion,
+      @Nullable EventVersion upcastTo,
       ReplayPolicy replayPolicy) {
     this.eventName = Objects.requireNonNull(eventName, "eventName");
     this.payloadType = Objects.requireNonNull(payloadType, "payloadType");
@@ -121,7 +122,7 @@ public final class HandlerBinding<T> {
   }
 
   /** The version payloads are upcast to, or {@code null}. */
-  public EventVersion upcastTo() {
+  public @Nullable EventVersion upcastTo() {
     return upcastTo;
   }
 

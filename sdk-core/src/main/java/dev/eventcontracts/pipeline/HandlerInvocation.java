@@ -5,6 +5,8 @@ import io.github.resilience4j.core.functions.Either;
 import io.github.resilience4j.retry.RetryConfig;
 import java.sql.Connection;
 import java.time.Duration;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -13,6 +15,9 @@ import org.slf4j.MDC;
  * Runs a handler and decides what its failure means: a retry with back-off while the retry policy
  * allows it, else a dead letter. Also owns the event's logging context (MDC).
  */
+// Reads the stage-by-stage state of PreparedMessage, whose fields are null until their stage
+// has run; not yet expressed to the null checker.
+@NullUnmarked
 final class HandlerInvocation {
   private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
 
@@ -44,7 +49,7 @@ final class HandlerInvocation {
    * @return the handler's failure, or {@code null} when it succeeded
    */
   @SuppressWarnings("unchecked")
-  Throwable run(PreparedMessage p, Connection connection) {
+  @Nullable Throwable run(PreparedMessage p, Connection connection) {
     Envelope envelope = p.envelope();
     EventContext context =
         new EventContext(

@@ -1,5 +1,7 @@
 package dev.eventcontracts.pipeline;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Makes a producer's text (an event id or name) safe for a log line: control characters are
  * escaped, so a value cannot forge a line of its own, and long values are cut, so no line repeats a
@@ -11,7 +13,7 @@ final class LogSafe {
 
   private LogSafe() {}
 
-  static String text(String value) {
+  static @Nullable String text(@Nullable String value) {
     if (value == null) {
       return null;
     }

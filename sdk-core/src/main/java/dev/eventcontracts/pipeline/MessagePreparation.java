@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,8 +85,9 @@ final class MessagePreparation {
         return p.reject(Outcome.MALFORMED, report.violations());
       }
     }
-    Envelope envelope = report.envelope();
-    EventContract contract = report.contract();
+    // a valid report carries both
+    Envelope envelope = Objects.requireNonNull(report.envelope());
+    EventContract contract = Objects.requireNonNull(report.contract());
     p.binding = bindingFor(contract);
     if (p.binding == null) {
       return p.reject(
@@ -140,7 +143,7 @@ final class MessagePreparation {
     return p;
   }
 
-  private HandlerBinding<?> bindingFor(EventContract contract) {
+  private @Nullable HandlerBinding<?> bindingFor(EventContract contract) {
     List<HandlerBinding<?>> candidates = bindings.get(contract.name());
     if (candidates != null) {
       for (HandlerBinding<?> binding : candidates) {

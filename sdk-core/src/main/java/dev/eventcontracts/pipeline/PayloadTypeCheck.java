@@ -10,6 +10,7 @@ import dev.eventcontracts.contract.EventContract;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link EventPipeline.Builder#build()} can tell about payload binding before any event
@@ -108,7 +109,7 @@ final class PayloadTypeCheck {
    * Jackson reports a {@code java.time} or {@code Optional} type without its module only when a
    * value arrives; reading a sample value of such a type shows it now.
    */
-  private static String unsupported(ObjectMapper mapper, JavaType type) {
+  private static @Nullable String unsupported(ObjectMapper mapper, JavaType type) {
     if (type == null) {
       return null;
     }
@@ -132,7 +133,7 @@ final class PayloadTypeCheck {
   }
 
   /** Why a JSON value of {@code jsonType} can never bind to {@code javaType}, or {@code null}. */
-  static String mismatch(String jsonType, JavaType javaType) {
+  static @Nullable String mismatch(String jsonType, JavaType javaType) {
     Class<?> raw = javaType.getRawClass();
     boolean many =
         javaType.isCollectionLikeType()

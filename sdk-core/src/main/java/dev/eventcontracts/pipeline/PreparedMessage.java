@@ -6,28 +6,31 @@ import dev.eventcontracts.validation.ValidationReport;
 import dev.eventcontracts.validation.ValidationStatus;
 import dev.eventcontracts.validation.Violation;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** Everything known about a message before any store is touched. */
 final class PreparedMessage {
-  InboundMessage message;
+  @Nullable InboundMessage message;
   int attempt;
-  ValidationReport report;
+  @Nullable ValidationReport report;
   boolean replay;
-  HandlerBinding<?> binding;
-  Object payload;
-  String key;
-  String entity;
-  Long position;
+  @Nullable HandlerBinding<?> binding;
+  @Nullable Object payload;
+  @Nullable String key;
+  @Nullable String entity;
+  @Nullable Long position;
   long fingerprint; // of the payload, computed when first needed (0: not yet)
-  Outcome rejection;
+  @Nullable Outcome rejection;
   List<Violation> violations = List.of();
 
   /** Whether the message takes a claim on its key: not for a replay its binding skips. */
   boolean claimsKey() {
-    return !(replay && binding.replayPolicy() != ReplayPolicy.PROCESS);
+    // asked once the message is bound (its binding is set)
+    return !(replay && Objects.requireNonNull(binding).replayPolicy() != ReplayPolicy.PROCESS);
   }
 
-  Envelope envelope() {
+  @Nullable Envelope envelope() {
     return report == null ? null : report.envelope();
   }
 
@@ -40,13 +43,13 @@ final class PreparedMessage {
    * The event id for log lines: an envelope field, never a payload value, made safe ({@link
    * LogSafe}) since the producer wrote it.
    */
-  String eventId() {
+  @Nullable String eventId() {
     Envelope e = envelope();
     return e == null ? null : LogSafe.text(e.eventId());
   }
 
   /** The event name for log lines, made safe. */
-  String loggedEventName() {
+  @Nullable String loggedEventName() {
     return LogSafe.text(eventName());
   }
 

@@ -7,6 +7,7 @@ import dev.eventcontracts.validation.Violation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the pipeline did with one message. Only the pipeline makes these (users read them), so the
@@ -18,14 +19,14 @@ public final class ProcessingResult {
   private final Outcome outcome;
   private final Disposition disposition;
   private final Duration retryAfter;
-  private final Envelope envelope;
+  private final @Nullable Envelope envelope;
   private final boolean replay;
-  private final String idempotencyKey;
-  private final String entity;
-  private final Long entityVersion;
+  private final @Nullable String idempotencyKey;
+  private final @Nullable String entity;
+  private final @Nullable Long entityVersion;
   private final List<Violation> violations;
-  private final Throwable error;
-  private final DeadLetter deadLetter;
+  private final @Nullable Throwable error;
+  private final @Nullable DeadLetter deadLetter;
 
   ProcessingResult(
       InboundMessage message,
@@ -78,7 +79,7 @@ public final class ProcessingResult {
   }
 
   /** The envelope, or {@code null} when the message was unreadable. */
-  public Envelope envelope() {
+  public @Nullable Envelope envelope() {
     return envelope;
   }
 
@@ -88,17 +89,17 @@ public final class ProcessingResult {
   }
 
   /** The key the event was deduplicated by, or {@code null}. */
-  public String idempotencyKey() {
+  public @Nullable String idempotencyKey() {
     return idempotencyKey;
   }
 
   /** The ordering entity, or {@code null}. */
-  public String entity() {
+  public @Nullable String entity() {
     return entity;
   }
 
   /** The event's ordering position, or {@code null}. */
-  public Long entityVersion() {
+  public @Nullable Long entityVersion() {
     return entityVersion;
   }
 
@@ -108,12 +109,12 @@ public final class ProcessingResult {
   }
 
   /** The handler's (or the sink's) exception, or {@code null}. */
-  public Throwable error() {
+  public @Nullable Throwable error() {
     return error;
   }
 
   /** The dead letter that was stored, or {@code null}. */
-  public DeadLetter deadLetter() {
+  public @Nullable DeadLetter deadLetter() {
     return deadLetter;
   }
 

@@ -3,6 +3,7 @@ package dev.eventcontracts.pipeline;
 import dev.eventcontracts.dlq.DeadLetter;
 import java.time.Clock;
 import java.time.Duration;
+import org.jspecify.annotations.NullUnmarked;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,6 +11,9 @@ import org.slf4j.LoggerFactory;
  * Turns a prepared message and what happened to it into a {@link ProcessingResult}, and tells the
  * listeners.
  */
+// Reads the stage-by-stage state of PreparedMessage, whose fields are null until their stage
+// has run; not yet expressed to the null checker.
+@NullUnmarked
 final class Results {
   private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
 

@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * that refuses a key with {@link UnstorableKeyException} has judged the event: it is dead-lettered.
  * Log lines name events by id and contract, never by key, since keys are built from payload values.
  */
+// Reads the stage-by-stage state of PreparedMessage, whose fields are null until their stage
+// has run; not yet expressed to the null checker.
+@NullUnmarked
 final class StoreProtocol {
   private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
 
@@ -159,7 +164,7 @@ final class StoreProtocol {
     /** Positions to advance at the end of the batch, before its keys are completed. */
     final Map<String, Long> advances;
 
-    ProcessingResult failure;
+    @Nullable ProcessingResult failure;
 
     Batch(int size) {
       // sized for the batch: growing these maps batch after batch cost more than the claims
@@ -319,7 +324,7 @@ final class StoreProtocol {
    *
    * @return the cut results, or null when the positions advanced
    */
-  private List<ProcessingResult> advanceAll(
+  private @Nullable List<ProcessingResult> advanceAll(
       Batch batch, List<PreparedMessage> prepared, List<ProcessingResult> results) {
     long start = System.nanoTime();
     try {

@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.NullUnmarked;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * single message, and every message after a chunk failed in a way that needs it, goes through
  * {@link StoreProtocol}'s transaction of its own.
  */
+// Reads the stage-by-stage state of PreparedMessage, whose fields are null until their stage
+// has run; not yet expressed to the null checker.
+@NullUnmarked
 final class TransactionalBatches {
   private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
 

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Events whose outcome this pipeline already decided (the handler ran, or the event was found
@@ -40,7 +41,7 @@ final class UnfinishedBookkeeping {
   }
 
   /** What is left for {@code key}, or {@code null}; an entry older than the lease is gone. */
-  Pending get(String key) {
+  @Nullable Pending get(String key) {
     if (key == null || pending.estimatedSize() == 0) {
       return null;
     }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,16 +31,17 @@ final class Guard {
   private final CircuitBreaker breaker;
   private final Clock clock;
   private final IntervalFunction waitFunction;
-  private final MeterRegistry registry;
+  private final @Nullable MeterRegistry registry;
   private final AtomicBoolean metersRegistered = new AtomicBoolean();
   private final LongAdder refusedSinceOpen = new LongAdder();
-  private volatile Counter failures;
-  private volatile Counter notPermitted;
+  private volatile @Nullable Counter failures;
+  private volatile @Nullable Counter notPermitted;
   private volatile long openUntilMillis;
   private volatile String lastFailure = "none";
   private int openings; // guarded by this
 
-  Guard(StoreRole role, CircuitBreakerConfig config, Clock clock, MeterRegistry registry) {
+  Guard(
+      StoreRole role, CircuitBreakerConfig config, Clock clock, @Nullable MeterRegistry registry) {
     this.role = role;
     this.clock = clock;
     this.registry = registry;
@@ -133,6 +135,23 @@ final class Guard {
   @FunctionalInterface
   interface Call<T, E extends Exception> {
     T run() throws E;
+  }
+
+  /** A store call without a result. */
+  @FunctionalInterface
+  interface VoidCall<E extends Exception> {
+    void run() throws E;
+  }
+
+  /** {@link #call} for a store call without a result. */
+  <E extends Exception> void run(String operation, boolean followUp, VoidCall<E> work) throws E {
+    call(
+        operation,
+        followUp,
+        () -> {
+          work.run();
+          return Boolean.TRUE;
+        });
   }
 
   /**

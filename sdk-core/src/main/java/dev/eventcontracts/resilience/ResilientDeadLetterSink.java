@@ -16,23 +16,21 @@ final class ResilientDeadLetterSink implements DeadLetterSink {
 
   @Override
   public void publish(DeadLetter deadLetter) throws Exception {
-    guard.call(
+    guard.run(
         "publish",
         false,
         () -> {
           delegate.publish(deadLetter);
-          return null;
         });
   }
 
   @Override
   public void publishAll(List<DeadLetter> deadLetters) throws Exception {
-    guard.call(
+    guard.run(
         "publishAll",
         false,
         () -> {
           delegate.publishAll(deadLetters);
-          return null;
         });
   }
 

@@ -30,47 +30,36 @@ final class ResilientDedupStore implements DedupStore {
 
   @Override
   public void complete(String key, String owner, Duration retention) {
-    guard.call(
+    guard.run(
         "complete",
         true,
         () -> {
           delegate.complete(key, owner, retention);
-          return null;
         });
   }
 
   @Override
   public void completeAll(Collection<String> keys, String owner, Duration retention) {
-    guard.call(
+    guard.run(
         "completeAll",
         true,
         () -> {
           delegate.completeAll(keys, owner, retention);
-          return null;
         });
   }
 
   @Override
   public void complete(String key, String owner, Duration retention, long fingerprint) {
-    guard.call(
-        "complete",
-        true,
-        () -> {
-          delegate.complete(key, owner, retention, fingerprint);
-          return null;
-        });
+    guard.run("complete", true, () -> delegate.complete(key, owner, retention, fingerprint));
   }
 
   @Override
   public void completeAllWithFingerprints(
       Map<String, Long> fingerprints, String owner, Duration retention) {
-    guard.call(
+    guard.run(
         "completeAll",
         true,
-        () -> {
-          delegate.completeAllWithFingerprints(fingerprints, owner, retention);
-          return null;
-        });
+        () -> delegate.completeAllWithFingerprints(fingerprints, owner, retention));
   }
 
   @Override
@@ -80,12 +69,11 @@ final class ResilientDedupStore implements DedupStore {
 
   @Override
   public void release(String key, String owner) {
-    guard.call(
+    guard.run(
         "release",
         true,
         () -> {
           delegate.release(key, owner);
-          return null;
         });
   }
 

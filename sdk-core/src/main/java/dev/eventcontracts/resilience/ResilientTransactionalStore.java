@@ -8,6 +8,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A transactional store behind a circuit breaker. The transaction runs the caller's work (the
@@ -53,7 +54,7 @@ final class ResilientTransactionalStore implements TransactionalStore {
   private final class Accounting {
     private final Set<Throwable> storeFailures = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<Throwable, String> operations = new IdentityHashMap<>();
-    private Throwable workFailure;
+    private @Nullable Throwable workFailure;
     private long workMillis;
     private long storeCallMillis;
 

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Circuit breakers around the stores and the dead-letter sink, one per {@link StoreRole}. A store
@@ -60,9 +61,9 @@ public final class StoreResilience {
 
   private static final StoreResilience DISABLED = new StoreResilience(null);
 
-  private final Map<StoreRole, Guard> guards;
+  private final @Nullable Map<StoreRole, Guard> guards; // null when disabled
 
-  private StoreResilience(Map<StoreRole, Guard> guards) {
+  private StoreResilience(@Nullable Map<StoreRole, Guard> guards) {
     this.guards = guards;
   }
 
@@ -121,7 +122,8 @@ public final class StoreResilience {
     if (guards == null) {
       throw new IllegalStateException("store resilience is disabled");
     }
-    return guards.get(Objects.requireNonNull(role, "role")).breaker();
+    // an enabled instance has a guard for every role
+    return Objects.requireNonNull(guards.get(Objects.requireNonNull(role, "role"))).breaker();
   }
 
   /**
@@ -163,7 +165,8 @@ public final class StoreResilience {
   }
 
   private Guard registered(StoreRole role) {
-    Guard guard = guards.get(role);
+    // only called on an enabled instance, which has a guard for every role
+    Guard guard = Objects.requireNonNull(Objects.requireNonNull(guards).get(role));
     guard.registerMeters();
     return guard;
   }
@@ -172,7 +175,7 @@ public final class StoreResilience {
   public static final class Builder {
     private final Map<StoreRole, CircuitBreakerConfig> configs = new EnumMap<>(StoreRole.class);
     private CircuitBreakerConfig config = defaultConfig();
-    private MeterRegistry meterRegistry;
+    private @Nullable MeterRegistry meterRegistry;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}

@@ -75,7 +75,10 @@ public final class EventValidator {
             null,
             concat(
                 read.violations(),
-                Violation.of("", ViolationCode.UNKNOWN_EVENT, resolution.message())));
+                Violation.of(
+                    "",
+                    ViolationCode.UNKNOWN_EVENT,
+                    Objects.requireNonNull(resolution.message()))));
       case UNSUPPORTED_VERSION:
         return new ValidationReport(
             ValidationStatus.UNSUPPORTED_VERSION,
@@ -83,11 +86,14 @@ public final class EventValidator {
             null,
             concat(
                 read.violations(),
-                Violation.of("", ViolationCode.UNSUPPORTED_VERSION, resolution.message())));
+                Violation.of(
+                    "",
+                    ViolationCode.UNSUPPORTED_VERSION,
+                    Objects.requireNonNull(resolution.message()))));
       default:
         break;
     }
-    EventContract contract = resolution.contract();
+    EventContract contract = Objects.requireNonNull(resolution.contract()); // found
     List<Violation> payload;
     if (!envelope.payload().isMissingNode()) {
       payload = contract.validate(envelope);

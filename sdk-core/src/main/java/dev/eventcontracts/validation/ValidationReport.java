@@ -4,6 +4,7 @@ import dev.eventcontracts.contract.EventContract;
 import dev.eventcontracts.envelope.Envelope;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The result of validating one message.
@@ -16,8 +17,8 @@ import java.util.Objects;
  */
 public record ValidationReport(
     ValidationStatus status,
-    Envelope envelope,
-    EventContract contract,
+    @Nullable Envelope envelope,
+    @Nullable EventContract contract,
     List<Violation> violations) {
 
   /** Checks the status and copies the violations. */

@@ -1,6 +1,7 @@
 package dev.eventcontracts.version;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed event version: {@code v1}, {@code V2}, {@code 1}, {@code 1.0} and {@code 1.1} are
@@ -32,7 +33,7 @@ public record EventVersion(int major, int minor) implements Comparable<EventVers
   }
 
   /** Parses a version string, or returns {@code null} if it is not one. */
-  public static EventVersion tryParse(String text) {
+  public static @Nullable EventVersion tryParse(String text) {
     if (text == null) {
       return null;
     }

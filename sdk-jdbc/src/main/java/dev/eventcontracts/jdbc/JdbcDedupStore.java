@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -468,7 +469,7 @@ public final class JdbcDedupStore implements DedupStore {
   /** Configures a {@link JdbcDedupStore}. */
   public static final class Builder {
     private final DataSource dataSource;
-    private JdbcDialect dialect;
+    private @Nullable JdbcDialect dialect;
     private String table = Schema.DEDUP_TABLE;
     private Clock clock = Clock.systemUTC();
     private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;

@@ -18,6 +18,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link EntityVersionStore} in a database table, shared by every consumer instance that uses
@@ -330,7 +331,7 @@ public final class JdbcEntityVersionStore implements EntityVersionStore {
   /** Configures a {@link JdbcEntityVersionStore}. */
   public static final class Builder {
     private final DataSource dataSource;
-    private JdbcDialect dialect;
+    private @Nullable JdbcDialect dialect;
     private String table = Schema.POSITION_TABLE;
     private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
 

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link TransactionalStore} on a database: each {@link #inTransaction} runs on one connection in
@@ -448,7 +449,7 @@ public final class JdbcTransactionalStore implements TransactionalStore {
     }
 
     /** The entity's row, locked: null when absent, else a one-element array (null position). */
-    private Long[] select(String entity) throws SQLException {
+    private Long @Nullable [] select(String entity) throws SQLException {
       try (PreparedStatement select = Jdbc.prepare(connection, lockPositionSql, timeoutSeconds)) {
         select.setString(1, entity);
         try (ResultSet rows = select.executeQuery()) {
@@ -490,7 +491,7 @@ public final class JdbcTransactionalStore implements TransactionalStore {
   /** Configures a {@link JdbcTransactionalStore}. */
   public static final class Builder {
     private final DataSource dataSource;
-    private JdbcDialect dialect;
+    private @Nullable JdbcDialect dialect;
     private String dedupTable = Schema.PROCESSED_TABLE;
     private String positionTable = Schema.POSITION_TABLE;
     private Clock clock = Clock.systemUTC();

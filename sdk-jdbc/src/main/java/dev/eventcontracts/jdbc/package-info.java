@@ -5,4 +5,7 @@
  * dev.eventcontracts.jdbc.JdbcTransactionalStore}, each made by a builder over a pooled {@code
  * DataSource}.
  */
+@NullMarked
 package dev.eventcontracts.jdbc;
+
+import org.jspecify.annotations.NullMarked;

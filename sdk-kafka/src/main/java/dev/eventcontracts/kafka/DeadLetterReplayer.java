@@ -30,6 +30,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -332,8 +333,8 @@ public final class DeadLetterReplayer {
     final long offset;
     boolean skipped;
     boolean failed;
-    String target;
-    Future<RecordMetadata> send;
+    @Nullable String target;
+    @Nullable Future<RecordMetadata> send;
 
     Step(long offset) {
       this.offset = offset;
@@ -343,7 +344,7 @@ public final class DeadLetterReplayer {
   /** Counters of one run. */
   private static final class Run {
     final Map<String, Boolean> topics = new HashMap<>();
-    Function<String, Boolean> exists;
+    @Nullable Function<String, Boolean> exists;
 
     /** Asked once per topic, so that a mistyped target fails instead of auto-creating a topic. */
     boolean topicExists(String topic) {
@@ -363,11 +364,11 @@ public final class DeadLetterReplayer {
   /** Builds a {@link DeadLetterReplayer}. */
   public static final class Builder {
     private final Map<String, Object> config = new HashMap<>();
-    private String from;
-    private String to;
+    private @Nullable String from;
+    private @Nullable String to;
     private final Map<String, Set<String>> filters = new HashMap<>();
     private boolean dryRun;
-    private String groupId;
+    private @Nullable String groupId;
     private long maxRecords = -1;
     private Duration timeout = DEFAULT_TIMEOUT;
 

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.jspecify.annotations.Nullable;
 
 /** Turns Kafka records into pipeline messages and header sets into one another. */
 final class HeaderMapping {
@@ -74,7 +75,7 @@ final class HeaderMapping {
   }
 
   /** The last value of a header as UTF-8, or {@code null}. */
-  static String lastValue(Headers headers, String name) {
+  static @Nullable String lastValue(Headers headers, String name) {
     Header header = headers.lastHeader(name);
     return header == null || header.value() == null
         ? null

@@ -25,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Publishes dead letters to Kafka topics, {@code <origin topic>.dlq} by default. A dead-letter
@@ -187,7 +188,7 @@ public final class KafkaDeadLetterSink implements DeadLetterSink, AutoCloseable 
     private final Map<String, Object> config;
     private final Producer<byte[], byte[]> producer;
     private Function<Origin, String> topicNaming = defaultTopicNaming();
-    private String consumerGroup;
+    private @Nullable String consumerGroup;
     private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
     private DeadLetterDecorator decorator = DeadLetterDecorator.none();
 

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.KafkaException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +77,7 @@ public final class KafkaEventConsumer implements AutoCloseable {
   private final PollLoop loop;
   private final AtomicBoolean started = new AtomicBoolean();
   private final CountDownLatch terminated = new CountDownLatch(1);
-  private volatile Thread loopThread;
+  private volatile @Nullable Thread loopThread;
 
   KafkaEventConsumer(KafkaEventConsumerBuilder b) {
     this.groupId = String.valueOf(b.config.get(ConsumerConfig.GROUP_ID_CONFIG));

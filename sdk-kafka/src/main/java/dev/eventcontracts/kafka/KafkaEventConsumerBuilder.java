@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,14 +25,14 @@ public final class KafkaEventConsumerBuilder {
 
   final EventPipeline pipeline;
   final Map<String, Object> config = new HashMap<>();
-  List<String> topics;
-  Pattern topicPattern;
+  @Nullable List<String> topics;
+  @Nullable Pattern topicPattern;
   Duration pollTimeout = KafkaEventConsumer.DEFAULT_POLL_TIMEOUT;
   int maxBatch = KafkaEventConsumer.DEFAULT_MAX_BATCH;
   int concurrency = 1;
   Duration closeTimeout = KafkaEventConsumer.DEFAULT_CLOSE_TIMEOUT;
-  ConsumerRebalanceListener rebalanceListener;
-  Consumer<ProcessingResult> resultListener;
+  @Nullable ConsumerRebalanceListener rebalanceListener;
+  @Nullable Consumer<ProcessingResult> resultListener;
   KafkaConsumerFactory consumerFactory = KafkaConsumerFactory.standard();
 
   KafkaEventConsumerBuilder(EventPipeline pipeline) {

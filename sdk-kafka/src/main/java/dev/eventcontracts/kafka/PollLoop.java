@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,9 +71,9 @@ final class PollLoop {
 
   private volatile boolean stopping;
   private volatile boolean killed;
-  private volatile Consumer<byte[], byte[]> consumer;
-  private volatile Throwable failure;
-  private ThreadPoolExecutor workers; // created, used and shut down by the polling thread
+  private volatile @Nullable Consumer<byte[], byte[]> consumer;
+  private volatile @Nullable Throwable failure;
+  private @Nullable ThreadPoolExecutor workers; // created, used and shut down by the polling thread
 
   /** Workers report here; the polling thread applies the reports before each poll. */
   private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The partitions rewound to a record whose result was {@code RETRY}: the record's offset and how
@@ -17,7 +18,7 @@ final class RetryPauses {
   private final Map<TopicPartition, Long> pausedUntilNanos = new HashMap<>();
 
   /** The retried record of {@code tp} and its attempts so far, or {@code null}. */
-  Attempt attempt(TopicPartition tp) {
+  @Nullable Attempt attempt(TopicPartition tp) {
     return attempts.get(tp);
   }
 

@@ -5,4 +5,7 @@
  * and {@link dev.eventcontracts.kafka.DeadLetterReplayer} sends them back. Header names are in
  * {@link dev.eventcontracts.kafka.KafkaHeaders}.
  */
+@NullMarked
 package dev.eventcontracts.kafka;
+
+import org.jspecify.annotations.NullMarked;

@@ -6,7 +6,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import org.junit.jupiter.api.Test;
 
-/** The crash hook is package-private, so no user code can call it (see docs/api-internals.md). */
+/** The crash hook is package-private, so no user code can call it (see docs/api-guarantees.md). */
 class TestHooksAreNotApiTest {
   @Test
   void killIsPackagePrivate() throws NoSuchMethodException {

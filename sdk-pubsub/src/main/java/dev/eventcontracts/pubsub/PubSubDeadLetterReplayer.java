@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -200,7 +201,7 @@ public final class PubSubDeadLetterReplayer implements AutoCloseable {
         : DeadLetterAttributes.PREFIX + filterName;
   }
 
-  private String target(PubsubMessage m) {
+  private @Nullable String target(PubsubMessage m) {
     if (to != null) {
       return to;
     }
@@ -256,15 +257,15 @@ public final class PubSubDeadLetterReplayer implements AutoCloseable {
   /** Builds a {@link PubSubDeadLetterReplayer}. */
   public static final class Builder {
     private final String project;
-    private String from;
-    private String to;
+    private @Nullable String from;
+    private @Nullable String to;
     private final Map<String, Set<String>> filters = new HashMap<>();
     private boolean dryRun;
     private long maxMessages = -1;
     private Duration timeout = DEFAULT_TIMEOUT;
-    private String emulatorHost;
-    private TransportChannelProvider channels;
-    private CredentialsProvider credentials;
+    private @Nullable String emulatorHost;
+    private @Nullable TransportChannelProvider channels;
+    private @Nullable CredentialsProvider credentials;
 
     private Builder(String project) {
       this.project = Objects.requireNonNull(project, "project");

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -271,9 +272,9 @@ public final class PubSubDeadLetterSink implements DeadLetterSink, AutoCloseable
     private final String project;
     private Function<Origin, String> topicNaming = defaultTopicNaming();
     private Duration publishTimeout = DEFAULT_PUBLISH_TIMEOUT;
-    private String emulatorHost;
-    private TransportChannelProvider channels;
-    private CredentialsProvider credentials;
+    private @Nullable String emulatorHost;
+    private @Nullable TransportChannelProvider channels;
+    private @Nullable CredentialsProvider credentials;
     private DeadLetterDecorator decorator = DeadLetterDecorator.none();
 
     private Builder(String project) {

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,7 @@ public final class PubSubEventConsumer implements AutoCloseable {
   private final Duration closeTimeout;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
-  private volatile Throwable failure;
+  private volatile @Nullable Throwable failure;
 
   private PubSubEventConsumer(Builder b) {
     this.subscription = b.subscription;
@@ -213,10 +214,10 @@ public final class PubSubEventConsumer implements AutoCloseable {
   /** Builds a {@link PubSubEventConsumer}. */
   public static final class Builder {
     private final EventPipeline pipeline;
-    private String subscription;
-    private String emulatorHost;
-    private TransportChannelProvider channels;
-    private CredentialsProvider credentials;
+    private @Nullable String subscription;
+    private @Nullable String emulatorHost;
+    private @Nullable TransportChannelProvider channels;
+    private @Nullable CredentialsProvider credentials;
     private long maxOutstandingMessages = DEFAULT_MAX_OUTSTANDING_MESSAGES;
     private long maxOutstandingBytes = DEFAULT_MAX_OUTSTANDING_BYTES;
     private int concurrency = DEFAULT_CONCURRENCY;
@@ -224,8 +225,8 @@ public final class PubSubEventConsumer implements AutoCloseable {
     private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
     private long attemptCacheSize = PubSubMessageReceiver.DEFAULT_ATTEMPT_CACHE_SIZE;
     private Duration attemptCacheExpiry = PubSubMessageReceiver.DEFAULT_ATTEMPT_CACHE_EXPIRY;
-    private Consumer<ProcessingResult> resultListener;
-    private Consumer<Subscriber.Builder> customizer;
+    private @Nullable Consumer<ProcessingResult> resultListener;
+    private @Nullable Consumer<Subscriber.Builder> customizer;
 
     private Builder(EventPipeline pipeline) {
       this.pipeline = Objects.requireNonNull(pipeline, "pipeline");

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -367,7 +368,7 @@ public final class PubSubMessageReceiver implements MessageReceiverWithAckRespon
 
   private record Plain(AckReplyConsumer consumer) implements Reply {
     @Override
-    public ApiFuture<AckResponse> ack() {
+    public @Nullable ApiFuture<AckResponse> ack() {
       consumer.ack();
       return null;
     }
@@ -381,7 +382,7 @@ public final class PubSubMessageReceiver implements MessageReceiverWithAckRespon
   /** A nack that waits for its message's retry delay. */
   private static final class PendingNack {
     private final Reply reply;
-    private ScheduledFuture<?> timer;
+    private @Nullable ScheduledFuture<?> timer;
 
     PendingNack(Reply reply) {
       this.reply = reply;
@@ -395,8 +396,8 @@ public final class PubSubMessageReceiver implements MessageReceiverWithAckRespon
   /** Builds a {@link PubSubMessageReceiver}. */
   public static final class Builder {
     private final EventPipeline pipeline;
-    private String subscription;
-    private Consumer<ProcessingResult> resultListener;
+    private @Nullable String subscription;
+    private @Nullable Consumer<ProcessingResult> resultListener;
     private long attemptCacheSize = DEFAULT_ATTEMPT_CACHE_SIZE;
     private Duration attemptCacheExpiry = DEFAULT_ATTEMPT_CACHE_EXPIRY;
 

@@ -3,4 +3,7 @@
  * the client's Subscriber, {@link dev.eventcontracts.pubsub.PubSubMessageReceiver} for your own
  * Subscriber, {@link dev.eventcontracts.pubsub.PubSubDeadLetterSink}, and the attribute mapping.
  */
+@NullMarked
 package dev.eventcontracts.pubsub;
+
+import org.jspecify.annotations.NullMarked;

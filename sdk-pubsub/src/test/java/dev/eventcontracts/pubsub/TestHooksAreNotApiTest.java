@@ -6,7 +6,7 @@ import java.lang.reflect.Modifier;
 import org.junit.jupiter.api.Test;
 
 /**
- * The crash hooks are package-private, so no user code can call them (see docs/api-internals.md).
+ * The crash hooks are package-private, so no user code can call them (see docs/api-guarantees.md).
  */
 class TestHooksAreNotApiTest {
   @Test

@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link EntityVersionStore} on Redis, shared by every consumer instance that talks to the same
@@ -237,7 +238,7 @@ public final class RedisEntityVersionStore implements EntityVersionStore {
     private String keyPrefix = DEFAULT_KEY_PREFIX;
     private int batchSize = DEFAULT_BATCH_SIZE;
     private Duration timeout = DEFAULT_TIMEOUT;
-    private Duration expireAfterAdvance;
+    private @Nullable Duration expireAfterAdvance;
 
     private Builder(RedisClient client, StatefulRedisConnection<String, String> connection) {
       this.client = client;

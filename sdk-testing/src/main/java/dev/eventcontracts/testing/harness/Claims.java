@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Which contracts (name and version) of the registry the team's bindings take, and with what. */
 final class Claims {
@@ -32,7 +33,7 @@ final class Claims {
   }
 
   /** The first binding that takes this contract's version, as the pipeline chooses. */
-  HandlerBinding<?> bindingFor(EventContract c) {
+  @Nullable HandlerBinding<?> bindingFor(EventContract c) {
     for (HandlerBinding<?> b : bindings) {
       if (b.eventName().equals(c.name()) && b.accepts(c.eventVersion())) {
         return b;

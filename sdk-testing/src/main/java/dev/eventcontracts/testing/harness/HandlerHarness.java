@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a consumer team's real handler bindings through the real {@link EventPipeline} (in-memory
@@ -163,10 +164,10 @@ public final class HandlerHarness {
   public static final class Builder {
     private final ContractRegistry registry;
     private final List<HandlerBinding<?>> bindings = new ArrayList<>();
-    private Supplier<?> state;
-    private Runnable reset;
-    private Supplier<? extends TransactionalStore> transactionalStores;
-    private MutableClock clock;
+    private @Nullable Supplier<?> state;
+    private @Nullable Runnable reset;
+    private @Nullable Supplier<? extends TransactionalStore> transactionalStores;
+    private @Nullable MutableClock clock;
     private long seed;
 
     private Builder(ContractRegistry registry) {

@@ -15,6 +15,7 @@ import dev.eventcontracts.testing.stores.MutableClock;
 import io.github.resilience4j.retry.RetryConfig;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One scenario's deliveries: a fresh pipeline with empty stores and sink, running the team's
@@ -95,7 +96,7 @@ final class HarnessRun {
     return new Delivery(result, activity, before, probing ? probe() : null);
   }
 
-  private Object probe() {
+  private @Nullable Object probe() {
     if (state == null) {
       return null;
     }

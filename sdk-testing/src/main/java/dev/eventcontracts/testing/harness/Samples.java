@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The events the checks deliver: the fixtures' valid samples of each contract (with every optional
@@ -75,7 +76,7 @@ final class Samples {
   }
 
   /** The variant {@code make} builds when the contract accepts it, else null. */
-  SampleEvent validVariant(Supplier<SampleEvent> make) {
+  @Nullable SampleEvent validVariant(Supplier<SampleEvent> make) {
     try {
       SampleEvent v = make.get();
       return validator.validate(v.message()).valid() ? v : null;
@@ -85,7 +86,7 @@ final class Samples {
   }
 
   /** The sample's envelope, or null when it does not validate. */
-  Envelope envelope(SampleEvent s) {
+  @Nullable Envelope envelope(SampleEvent s) {
     ValidationReport report = validator.validate(s.message());
     return report.valid() ? report.envelope() : null;
   }

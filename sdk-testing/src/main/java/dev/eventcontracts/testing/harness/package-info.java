@@ -4,4 +4,7 @@
  * what can go wrong in the team's own code and wiring (binding, version coverage, idempotence under
  * redelivery and replay, state kept outside the transaction).
  */
+@NullMarked
 package dev.eventcontracts.testing.harness;
+
+import org.jspecify.annotations.NullMarked;

@@ -3,4 +3,7 @@
  * loads a registry once per test class and injects it into constructors, lifecycle and test
  * methods.
  */
+@NullMarked
 package dev.eventcontracts.testing.junit;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,6 +1,7 @@
 package dev.eventcontracts.testing.server;
 
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A JVM-wide server that starts on first use, so that many test classes pay its start-up once.
@@ -10,8 +11,8 @@ import java.util.function.Supplier;
 final class Shared<T> {
   private final String name;
   private final Supplier<T> starter;
-  private T instance;
-  private RuntimeException failure;
+  private @Nullable T instance;
+  private @Nullable RuntimeException failure;
 
   Shared(String name, Supplier<T> starter) {
     this.name = name;

@@ -4,4 +4,7 @@
  * Pub/Sub server built from Google's pstest, plus the policy that skips (locally) or fails (in CI)
  * when a server is not installed.
  */
+@NullMarked
 package dev.eventcontracts.testing.server;
+
+import org.jspecify.annotations.NullMarked;

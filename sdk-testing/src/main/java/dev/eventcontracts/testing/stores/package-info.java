@@ -4,4 +4,7 @@
  * held to the same behaviour, plus a {@link dev.eventcontracts.testing.stores.MutableClock} to move
  * time forward in tests.
  */
+@NullMarked
 package dev.eventcontracts.testing.stores;
+
+import org.jspecify.annotations.NullMarked;

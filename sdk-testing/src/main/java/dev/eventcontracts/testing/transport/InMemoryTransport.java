@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A transport in memory with the delivery rules the SDK's adapters follow, for tests of handlers
@@ -111,7 +112,7 @@ public final class InMemoryTransport implements TransportUnderTest {
     }
 
     /** The next message for {@code consumer}: the head of a key no other consumer holds. */
-    private synchronized Map.Entry<String, Waiting> next(MemoryConsumer consumer)
+    private synchronized Map.@Nullable Entry<String, Waiting> next(MemoryConsumer consumer)
         throws InterruptedException {
       while (!consumer.stopping) {
         long now = System.nanoTime();

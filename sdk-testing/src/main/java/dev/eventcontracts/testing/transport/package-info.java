@@ -6,4 +6,7 @@
  * same rules, and {@link dev.eventcontracts.testing.transport.RecordingHandler}, a handler that
  * records its calls and the consumer's results for an adapter's own tests.
  */
+@NullMarked
 package dev.eventcontracts.testing.transport;
+
+import org.jspecify.annotations.NullMarked;
