@@ -187,7 +187,7 @@ public final class JdbcDedupStore implements DedupStore {
     }
     for (List<String> chunk : Jdbc.chunks(new ArrayList<>(distinct))) {
       if (dialect == JdbcDialect.POSTGRESQL) {
-        completePostgres(chunk, owner, retention);
+        completePostgres(chunk, null, owner, retention);
         continue;
       }
       String sql =
@@ -221,20 +221,40 @@ public final class JdbcDedupStore implements DedupStore {
    * pooled connection and kept a sequential scan when that happened on a small table (41 ms per
    * batch of 170 on 30,000 rows, docs/performance.md). One difference: a row of the owner that
    * {@link #deleteExpired()} removes between the sub-select and the insert (its lease ran out while
-   * the handler ran) comes back as completed by the owner, which is what happened.
+   * the handler ran) comes back as completed by the owner, which is what happened. With {@code
+   * fingerprints}, each key's fingerprint is kept in the same statement.
    */
-  private void completePostgres(List<String> chunk, String owner, Duration retention) {
+  private void completePostgres(
+      List<String> chunk,
+      @Nullable Map<String, Long> fingerprints,
+      String owner,
+      Duration retention) {
+    Long[] values = null;
+    if (fingerprints != null) {
+      values = new Long[chunk.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = fingerprints.get(chunk.get(i));
+      }
+    }
+    Long[] kept = values;
     Jdbc.autocommit(
         dataSource,
         dialect,
         "completing " + chunk.size() + " keys in " + table,
         connection -> {
           try (PreparedStatement upsert =
-              Jdbc.prepare(connection, completeAllPostgresSql, timeoutSeconds)) {
-            upsert.setString(1, owner);
-            upsert.setLong(2, Jdbc.plus(clock.millis(), retention));
-            upsert.setArray(3, Jdbc.textArray(connection, dialect, chunk));
-            upsert.setString(4, owner);
+              Jdbc.prepare(
+                  connection,
+                  kept == null ? completeAllPostgresSql : completeAllWithFingerprintsPostgresSql,
+                  timeoutSeconds)) {
+            int p = 1;
+            upsert.setString(p++, owner);
+            upsert.setLong(p++, Jdbc.plus(clock.millis(), retention));
+            upsert.setArray(p++, Jdbc.textArray(connection, dialect, chunk));
+            if (kept != null) {
+              upsert.setArray(p++, connection.createArrayOf("bigint", kept));
+            }
+            upsert.setString(p, owner);
             return upsert.executeUpdate();
           }
         });
@@ -304,34 +324,6 @@ public final class JdbcDedupStore implements DedupStore {
             }
           });
     }
-  }
-
-  /**
-   * {@link #completePostgres(List, String, Duration)} with the fingerprints: the same primary-key
-   * probes whatever the table's statistics, rather than an {@code UPDATE ... IN (...)} whose cached
-   * plan can stay a sequential scan.
-   */
-  private void completePostgres(
-      List<String> chunk, Map<String, Long> fingerprints, String owner, Duration retention) {
-    Long[] values = new Long[chunk.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = fingerprints.get(chunk.get(i));
-    }
-    Jdbc.autocommit(
-        dataSource,
-        dialect,
-        "completing " + chunk.size() + " keys in " + table,
-        connection -> {
-          try (PreparedStatement upsert =
-              Jdbc.prepare(connection, completeAllWithFingerprintsPostgresSql, timeoutSeconds)) {
-            upsert.setString(1, owner);
-            upsert.setLong(2, Jdbc.plus(clock.millis(), retention));
-            upsert.setArray(3, Jdbc.textArray(connection, dialect, chunk));
-            upsert.setArray(4, connection.createArrayOf("bigint", values));
-            upsert.setString(5, owner);
-            return upsert.executeUpdate();
-          }
-        });
   }
 
   /**

@@ -10,14 +10,12 @@ import io.lettuce.core.ScriptOutputType;
 final class EntityScripts {
 
   /**
-   * Sets KEYS[1] to ARGV[1] (a position written by {@link Long#toString(long)}) when the key is
-   * absent or holds a smaller position, with an expiry of ARGV[2] milliseconds unless that is 0;
-   * returns 1 when it advanced, 0 when the stored position is equal or greater.
+   * A Lua function {@code greater(a, b)}: whether the position written {@code a} is greater than
+   * {@code b}, both decimal longs as {@link Long#toString(long)} writes them, compared as text so
+   * no position is rounded through a Lua number.
    */
-  static final LuaScript ADVANCE =
-      new LuaScript(
-          "advance",
-          """
+  private static final String GREATER =
+      """
           local function greater(a, b)
             local aNegative = string.byte(a, 1) == 45
             local bNegative = string.byte(b, 1) == 45
@@ -44,6 +42,18 @@ final class EntityScripts {
             end
             return longer
           end
+          """;
+
+  /**
+   * Sets KEYS[1] to ARGV[1] (a position written by {@link Long#toString(long)}) when the key is
+   * absent or holds a smaller position, with an expiry of ARGV[2] milliseconds unless that is 0;
+   * returns 1 when it advanced, 0 when the stored position is equal or greater.
+   */
+  static final LuaScript ADVANCE =
+      new LuaScript(
+          "advance",
+          GREATER
+              + """
           local stored = redis.call('GET', KEYS[1])
           if stored and not greater(ARGV[1], stored) then
             return 0
@@ -65,33 +75,8 @@ final class EntityScripts {
   static final LuaScript ADVANCE_ALL =
       new LuaScript(
           "advanceAll",
-          """
-          local function greater(a, b)
-            local aNegative = string.byte(a, 1) == 45
-            local bNegative = string.byte(b, 1) == 45
-            if aNegative ~= bNegative then
-              return bNegative
-            end
-            local longer
-            if #a ~= #b then
-              longer = #a > #b
-            else
-              for i = 1, #a do
-                local x, y = string.byte(a, i), string.byte(b, i)
-                if x ~= y then
-                  longer = x > y
-                  break
-                end
-              end
-              if longer == nil then
-                return false
-              end
-            end
-            if aNegative then
-              return not longer
-            end
-            return longer
-          end
+          GREATER
+              + """
           local expiry = ARGV[#KEYS + 1]
           local answers = {}
           for i, key in ipairs(KEYS) do
