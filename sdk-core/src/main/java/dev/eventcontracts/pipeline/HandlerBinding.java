@@ -101,6 +101,21 @@ public final class HandlerBinding<T> {
         Objects.requireNonNull(policy, "policy"));
   }
 
+  /**
+   * A copy with {@code handler} in place of this binding's handler and everything else kept
+   * (versions, upcast target, replay policy): for wrapping a handler, for instance in a trace span.
+   */
+  public HandlerBinding<T> withHandler(EventHandler<T> handler) {
+    return new HandlerBinding<>(
+        eventName,
+        payloadType,
+        Objects.requireNonNull(handler, "handler"),
+        minVersion,
+        maxVersion,
+        upcastTo,
+        replayPolicy);
+  }
+
   /** The event name. */
   public String eventName() {
     return eventName;

@@ -40,6 +40,31 @@ class HandlerBindingTest {
   }
 
   @Test
+  void withHandlerKeepsVersionsUpcastAndReplayPolicy() {
+    EventHandler<JsonNode> wrapped = (payload, context) -> {};
+    HandlerBinding<JsonNode> base =
+        HandlerBinding.ofJson("profile.updated", NO_OP)
+            .versions("v2", "v3")
+            .upcastTo("v3")
+            .replayPolicy(ReplayPolicy.SKIP);
+
+    HandlerBinding<JsonNode> copy = base.withHandler(wrapped);
+
+    assertThat(copy.handler()).isSameAs(wrapped);
+    assertThat(base.handler()).isSameAs(NO_OP);
+    assertThat(copy.eventName()).isEqualTo("profile.updated");
+    assertThat(copy.accepts(EventVersion.parse("v1"))).isFalse();
+    assertThat(copy.accepts(EventVersion.parse("v2"))).isTrue();
+    assertThat(copy.accepts(EventVersion.parse("v3"))).isTrue();
+    assertThat(copy.accepts(EventVersion.parse("v4"))).isFalse();
+    assertThat(copy.upcastTo()).isEqualTo(EventVersion.parse("v3"));
+    assertThat(copy.replayPolicy()).isEqualTo(ReplayPolicy.SKIP);
+    assertThatThrownBy(() -> base.withHandler(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("handler");
+  }
+
+  @Test
   void badArgumentsFailAtOnceWithoutChangingAnything() {
     HandlerBinding<JsonNode> base = HandlerBinding.ofJson("profile.updated", NO_OP);
 

@@ -4,7 +4,6 @@ import dev.eventcontracts.envelope.Envelope;
 import dev.eventcontracts.pipeline.EventContext;
 import dev.eventcontracts.pipeline.EventHandler;
 import dev.eventcontracts.pipeline.HandlerBinding;
-import dev.eventcontracts.version.EventVersion;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.transport.ReceiverContext;
@@ -31,11 +30,9 @@ public final class HandlerObservation {
   /**
    * The binding with its handler run in an observation; the versions, upcast target and replay
    * policy are the original's.
-   *
-   * @param accepted a version the binding accepts, such as a registry version it handles
    */
   public static <T> HandlerBinding<T> observe(
-      HandlerBinding<T> binding, EventVersion accepted, ObservationRegistry registry) {
+      HandlerBinding<T> binding, ObservationRegistry registry) {
     EventHandler<T> handler = binding.handler();
     EventHandler<T> observed =
         (payload, context) -> {
@@ -54,13 +51,7 @@ public final class HandlerObservation {
             observation.stop();
           }
         };
-    HandlerBinding<T> copy =
-        HandlerBinding.of(binding.eventName(), binding.payloadType(), observed);
-    VersionRange.of(binding, accepted).ifPresent(range -> copy.versions(range.min(), range.max()));
-    if (binding.upcastTo() != null) {
-      copy.upcastTo(binding.upcastTo().toString());
-    }
-    return copy.replayPolicy(binding.replayPolicy());
+    return binding.withHandler(observed);
   }
 
   private static Observation observation(EventContext context, ObservationRegistry registry) {

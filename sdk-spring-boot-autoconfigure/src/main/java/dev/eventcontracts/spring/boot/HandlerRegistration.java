@@ -81,9 +81,7 @@ final class HandlerRegistration {
         }
       }
       result.add(
-          observations == null
-              ? binding
-              : HandlerObservation.observe(binding, accepted.get(0).eventVersion(), observations));
+          observations == null ? binding : HandlerObservation.observe(binding, observations));
     }
     if (!problems.isEmpty()) {
       throw new EventContractsConfigurationException(

@@ -10,11 +10,15 @@ import brave.handler.MutableSpan;
 import brave.handler.SpanHandler;
 import brave.propagation.ThreadLocalCurrentTraceContext;
 import brave.propagation.TraceContext;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventcontracts.envelope.InboundMessage;
 import dev.eventcontracts.pipeline.EventPipeline;
+import dev.eventcontracts.pipeline.HandlerBinding;
 import dev.eventcontracts.pipeline.Outcome;
+import dev.eventcontracts.pipeline.ReplayPolicy;
 import dev.eventcontracts.spring.boot.TestHandlers.AnnotatedHandlerConfig;
 import dev.eventcontracts.spring.boot.TestHandlers.ProfileProjection;
+import dev.eventcontracts.version.EventVersion;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.brave.bridge.BraveCurrentTraceContext;
 import io.micrometer.tracing.brave.bridge.BravePropagator;
@@ -111,6 +115,26 @@ class HandlerObservationTest {
               assertThat(profiles.traceIds).containsExactly(TRACE_ID);
               assertThat(profiles.observed).containsExactly(true);
             });
+  }
+
+  @Test
+  void theObservedBindingKeepsVersionsUpcastAndReplayPolicy() {
+    HandlerBinding<JsonNode> binding =
+        HandlerBinding.ofJson("profile.updated", (payload, context) -> {})
+            .versions("v2", "v3")
+            .upcastTo("v3")
+            .replayPolicy(ReplayPolicy.SKIP);
+
+    HandlerBinding<JsonNode> observed =
+        HandlerObservation.observe(binding, ObservationRegistry.create());
+
+    assertThat(observed.handler()).isNotSameAs(binding.handler());
+    assertThat(observed.accepts(EventVersion.parse("v1"))).isFalse();
+    assertThat(observed.accepts(EventVersion.parse("v2"))).isTrue();
+    assertThat(observed.accepts(EventVersion.parse("v3"))).isTrue();
+    assertThat(observed.accepts(EventVersion.parse("v4"))).isFalse();
+    assertThat(observed.upcastTo()).isEqualTo(EventVersion.parse("v3"));
+    assertThat(observed.replayPolicy()).isEqualTo(ReplayPolicy.SKIP);
   }
 
   @Test
