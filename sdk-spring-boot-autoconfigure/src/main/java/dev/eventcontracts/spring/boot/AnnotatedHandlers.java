@@ -76,13 +76,14 @@ final class AnnotatedHandlers {
     String min = annotation.minVersion();
     String max = annotation.maxVersion();
     if (!min.isEmpty() || !max.isEmpty()) {
-      binding.versions(min.isEmpty() ? "0.0" : min, max.isEmpty() ? "999999999.999999999" : max);
+      binding =
+          binding.versions(
+              min.isEmpty() ? "0.0" : min, max.isEmpty() ? "999999999.999999999" : max);
     }
     if (!annotation.upcastTo().isEmpty()) {
-      binding.upcastTo(annotation.upcastTo());
+      binding = binding.upcastTo(annotation.upcastTo());
     }
-    binding.replayPolicy(annotation.replayPolicy());
-    return binding;
+    return binding.replayPolicy(annotation.replayPolicy());
   }
 
   private static <T> HandlerBinding<T> binding(

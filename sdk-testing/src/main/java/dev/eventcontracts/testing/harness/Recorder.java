@@ -33,7 +33,7 @@ final class Recorder {
             .versions(version, version)
             .replayPolicy(original.replayPolicy());
     if (original.upcastTo() != null) {
-      copy.upcastTo(original.upcastTo().toString());
+      return copy.upcastTo(original.upcastTo().toString());
     }
     return copy;
   }
