@@ -12,23 +12,41 @@ final class DeadLetterSinks {
 
   static DeadLetterSink create(EventContractsProperties properties, Environment environment) {
     String destination = properties.getDeadLetter().getDestination();
-    String normalized = destination == null ? "" : destination.trim();
+    String normalized = destination == null ? defaultDestination(properties) : destination.trim();
     if (normalized.equalsIgnoreCase("memory")) {
       return DeadLetterSink.inMemory();
     }
     if (normalized.equalsIgnoreCase("kafka")) {
-      if (!ClassUtils.isPresent(
-          "dev.eventcontracts.kafka.KafkaDeadLetterSink", DeadLetterSinks.class.getClassLoader())) {
-        throw new EventContractsConfigurationException(
-            PROPERTY + "=kafka needs dev.eventcontracts:sdk-kafka on the class path");
-      }
+      requireClass("kafka", "dev.eventcontracts.kafka.KafkaDeadLetterSink", "sdk-kafka");
       return KafkaSettings.deadLetterSink(properties, environment);
+    }
+    if (normalized.equalsIgnoreCase("pubsub")) {
+      requireClass("pubsub", "dev.eventcontracts.pubsub.PubSubDeadLetterSink", "sdk-pubsub");
+      return PubSubSettings.deadLetterSink(properties, environment);
     }
     throw new EventContractsConfigurationException(
         PROPERTY
             + "="
             + destination
-            + " is not a dead-letter destination: use kafka, or memory for tests, or define a"
-            + " DeadLetterSink bean");
+            + " is not a dead-letter destination: use kafka, pubsub, or memory for tests, or"
+            + " define a DeadLetterSink bean");
+  }
+
+  /** {@code pubsub} when the starter runs a Pub/Sub consumer, else {@code kafka}. */
+  private static String defaultDestination(EventContractsProperties properties) {
+    String subscription = properties.getPubsub().getSubscription();
+    return subscription != null && !subscription.isBlank() ? "pubsub" : "kafka";
+  }
+
+  private static void requireClass(String destination, String className, String module) {
+    if (!ClassUtils.isPresent(className, DeadLetterSinks.class.getClassLoader())) {
+      throw new EventContractsConfigurationException(
+          PROPERTY
+              + "="
+              + destination
+              + " needs dev.eventcontracts:"
+              + module
+              + " on the class path");
+    }
   }
 }

@@ -26,7 +26,8 @@ import org.springframework.core.io.ResourceLoader;
  * Auto-configuration of the Event Contracts SDK: the contract registry, the stores, the dead-letter
  * sink and one {@link EventPipeline} holding every {@link HandlerBinding} bean and {@link
  * EventHandlerMethod} method. Every bean backs off when the application defines its own. The Kafka
- * consumer and the health indicator are in {@link EventContractsKafkaAutoConfiguration} and {@link
+ * consumer, the Pub/Sub consumer and the health indicator are in {@link
+ * EventContractsKafkaAutoConfiguration}, {@link EventContractsPubSubAutoConfiguration} and {@link
  * EventContractsHealthAutoConfiguration}.
  */
 @AutoConfiguration(
@@ -90,7 +91,12 @@ public class EventContractsAutoConfiguration {
       DeadLetterSink deadLetterSink,
       ObjectProvider<MeterRegistry> meterRegistry,
       ObjectProvider<ObservationRegistry> observationRegistry,
-      ListableBeanFactory beans) {
+      ListableBeanFactory beans,
+      ResourceLoader resources) {
+    ClassLoader loader = resources.getClassLoader();
+    Transports.requirePubSubModule(
+        properties,
+        loader != null ? loader : EventContractsAutoConfiguration.class.getClassLoader());
     List<AnnotatedHandlers.NamedBinding> handlers = new ArrayList<>();
     for (String name : beans.getBeanNamesForType(HandlerBinding.class)) {
       handlers.add(

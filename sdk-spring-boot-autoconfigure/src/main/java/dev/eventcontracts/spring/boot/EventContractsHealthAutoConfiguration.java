@@ -11,15 +11,15 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * The {@code eventContracts} health indicator, when Spring Boot's health module is on the class
- * path (Actuator brings it) and sdk-kafka too (the starter brings it).
+ * path (Actuator brings it); it reports the Kafka or Pub/Sub consumer the starter runs, if any.
  */
 @AutoConfiguration(
-    after = {EventContractsAutoConfiguration.class, EventContractsKafkaAutoConfiguration.class})
-@ConditionalOnClass(
-    name = {
-      "org.springframework.boot.health.contributor.HealthIndicator",
-      "dev.eventcontracts.kafka.KafkaEventConsumer"
+    after = EventContractsAutoConfiguration.class,
+    afterName = {
+      "dev.eventcontracts.spring.boot.EventContractsKafkaAutoConfiguration",
+      "dev.eventcontracts.spring.boot.EventContractsPubSubAutoConfiguration"
     })
+@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
 @ConditionalOnBean(EventPipeline.class)
 public class EventContractsHealthAutoConfiguration {
 
@@ -27,7 +27,7 @@ public class EventContractsHealthAutoConfiguration {
   @Bean(name = "eventContractsHealthIndicator")
   @ConditionalOnMissingBean(name = "eventContractsHealthIndicator")
   public EventContractsHealthIndicator eventContractsHealthIndicator(
-      ObjectProvider<KafkaConsumerLifecycle> lifecycle,
+      ObjectProvider<ConsumerLifecycle> lifecycle,
       ObjectProvider<ConsumerStatus> status,
       ObjectProvider<MeterRegistry> meters) {
     return new EventContractsHealthIndicator(

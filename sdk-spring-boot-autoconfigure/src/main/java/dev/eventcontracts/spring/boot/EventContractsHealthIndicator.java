@@ -17,17 +17,17 @@ import org.springframework.boot.health.contributor.Health;
 public class EventContractsHealthIndicator extends AbstractHealthIndicator {
   static final String BREAKER_GAUGE = "eventcontracts.store.breaker.state";
 
-  private final KafkaConsumerLifecycle lifecycle;
+  private final ConsumerLifecycle lifecycle;
   private final ConsumerStatus status;
   private final MeterRegistry meters;
 
   /**
-   * @param lifecycle the consumer, or {@code null} when the starter runs none
+   * @param lifecycle the consumer (Kafka or Pub/Sub), or {@code null} when the starter runs none
    * @param status the results' status, or {@code null}
    * @param meters the pipeline's meters, or {@code null}
    */
   public EventContractsHealthIndicator(
-      KafkaConsumerLifecycle lifecycle, ConsumerStatus status, MeterRegistry meters) {
+      ConsumerLifecycle lifecycle, ConsumerStatus status, MeterRegistry meters) {
     super("event consumer health check failed");
     this.lifecycle = lifecycle;
     this.status = status;

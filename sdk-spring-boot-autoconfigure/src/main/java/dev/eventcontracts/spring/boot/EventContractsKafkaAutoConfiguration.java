@@ -39,6 +39,7 @@ public class EventContractsKafkaAutoConfiguration {
       EventContractsProperties properties,
       Environment environment,
       ConsumerStatus status) {
+    Transports.requireOne(properties);
     EventContractsProperties.Kafka kafka = properties.getKafka();
     if (kafka.getGroupId() == null || kafka.getGroupId().isBlank()) {
       throw new EventContractsConfigurationException(

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Every {@code eventcontracts.*} property. The table in {@code docs/spring-boot.md} lists them with
@@ -30,6 +31,9 @@ public class EventContractsProperties {
 
   /** The Kafka consumer the starter runs. */
   private final Kafka kafka = new Kafka();
+
+  /** The Pub/Sub consumer the starter runs. */
+  private final PubSub pubsub = new PubSub();
 
   /** The handler observation (tracing). */
   private final Observation observation = new Observation();
@@ -67,6 +71,10 @@ public class EventContractsProperties {
 
   public Kafka getKafka() {
     return kafka;
+  }
+
+  public PubSub getPubsub() {
+    return pubsub;
   }
 
   public Observation getObservation() {
@@ -280,15 +288,20 @@ public class EventContractsProperties {
   public static class DeadLetter {
 
     /**
-     * Where dead letters go: {@code kafka} (a dead-letter topic; needs sdk-kafka) or {@code memory}
-     * (kept in the process, for tests and demos only).
+     * Where dead letters go: {@code kafka} (a Kafka dead-letter topic; needs sdk-kafka), {@code
+     * pubsub} (a Pub/Sub dead-letter topic in {@code eventcontracts.pubsub.project-id}; needs
+     * sdk-pubsub) or {@code memory} (kept in the process, for tests and demos only). Unset: {@code
+     * pubsub} when {@code eventcontracts.pubsub.subscription} is set, else {@code kafka}.
      */
-    private String destination = "kafka";
+    private String destination;
 
-    /** The dead-letter topic for every record; unset: the record's topic plus {@code .dlq}. */
+    /**
+     * The dead-letter topic for every message; unset: the record's topic plus {@code .dlq} on
+     * Kafka, the subscription's id plus {@code -dlq} on Pub/Sub.
+     */
     private String topic;
 
-    /** Longest wait for the broker to acknowledge a dead letter. */
+    /** Longest wait for the broker or service to acknowledge a dead letter. */
     private Duration sendTimeout = Duration.ofSeconds(30);
 
     /** Extra Kafka producer settings for the dead-letter producer. */
@@ -462,6 +475,115 @@ public class EventContractsProperties {
 
     public void setConsumerProperties(Map<String, String> consumerProperties) {
       this.consumerProperties = consumerProperties;
+    }
+  }
+
+  /** {@code eventcontracts.pubsub.*}. */
+  public static class PubSub {
+
+    /**
+     * The Google Cloud project of the subscription and of the dead-letter topics; {@code
+     * spring.cloud.gcp.project-id} when unset. Required with a subscription given by its id.
+     */
+    private String projectId;
+
+    /**
+     * The subscription the starter's consumer reads: its id in the project, or its full name {@code
+     * projects/<project>/subscriptions/<id>}. Unset: no Pub/Sub consumer is started.
+     */
+    private String subscription;
+
+    /**
+     * {@code host:port} of a Pub/Sub emulator or test server, reached over plaintext without
+     * credentials (consumer and dead-letter topic); {@code spring.cloud.gcp.pubsub.emulator-host}
+     * when unset. Unset both: the real service with application default credentials.
+     */
+    private String emulatorHost;
+
+    /** Executor threads that run handlers. */
+    private int concurrency = 4;
+
+    /** StreamingPull streams the subscriber opens. */
+    private int parallelPullCount = 1;
+
+    /**
+     * Flow control: most messages held at once, delivered and not yet acked or nacked (running or
+     * waiting for a retry).
+     */
+    private long maxOutstandingMessages = 1_000;
+
+    /** Flow control: most bytes of messages held at once. */
+    private DataSize maxOutstandingBytes = DataSize.ofMegabytes(100);
+
+    /**
+     * How long a graceful stop waits for running handlers (whose messages are then acked or
+     * nacked), and then again at most for the subscriber to stop. Keep twice this below {@code
+     * spring.lifecycle.timeout-per-shutdown-phase}.
+     */
+    private Duration closeTimeout = Duration.ofSeconds(30);
+
+    public String getProjectId() {
+      return projectId;
+    }
+
+    public void setProjectId(String projectId) {
+      this.projectId = projectId;
+    }
+
+    public String getSubscription() {
+      return subscription;
+    }
+
+    public void setSubscription(String subscription) {
+      this.subscription = subscription;
+    }
+
+    public String getEmulatorHost() {
+      return emulatorHost;
+    }
+
+    public void setEmulatorHost(String emulatorHost) {
+      this.emulatorHost = emulatorHost;
+    }
+
+    public int getConcurrency() {
+      return concurrency;
+    }
+
+    public void setConcurrency(int concurrency) {
+      this.concurrency = concurrency;
+    }
+
+    public int getParallelPullCount() {
+      return parallelPullCount;
+    }
+
+    public void setParallelPullCount(int parallelPullCount) {
+      this.parallelPullCount = parallelPullCount;
+    }
+
+    public long getMaxOutstandingMessages() {
+      return maxOutstandingMessages;
+    }
+
+    public void setMaxOutstandingMessages(long maxOutstandingMessages) {
+      this.maxOutstandingMessages = maxOutstandingMessages;
+    }
+
+    public DataSize getMaxOutstandingBytes() {
+      return maxOutstandingBytes;
+    }
+
+    public void setMaxOutstandingBytes(DataSize maxOutstandingBytes) {
+      this.maxOutstandingBytes = maxOutstandingBytes;
+    }
+
+    public Duration getCloseTimeout() {
+      return closeTimeout;
+    }
+
+    public void setCloseTimeout(Duration closeTimeout) {
+      this.closeTimeout = closeTimeout;
     }
   }
 

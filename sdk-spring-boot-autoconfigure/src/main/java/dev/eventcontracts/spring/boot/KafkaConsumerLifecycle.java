@@ -4,7 +4,6 @@ import dev.eventcontracts.kafka.KafkaEventConsumer;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Runs a {@link KafkaEventConsumer} with the application context: it starts once every bean is
@@ -12,7 +11,7 @@ import org.springframework.context.SmartLifecycle;
  * commits what is finished and nothing else, and leaves the group, within the consumer's close
  * timeout ({@code eventcontracts.kafka.close-timeout}).
  */
-public class KafkaConsumerLifecycle implements SmartLifecycle {
+public class KafkaConsumerLifecycle implements ConsumerLifecycle {
   private static final Logger log = LoggerFactory.getLogger(KafkaConsumerLifecycle.class);
 
   private final KafkaEventConsumer consumer;
@@ -48,11 +47,13 @@ public class KafkaConsumerLifecycle implements SmartLifecycle {
   }
 
   /** True while the consumer polls; false before start, after stop, or after a fatal failure. */
+  @Override
   public boolean isConsuming() {
     return started && consumer.isRunning();
   }
 
   /** Why the consumer ended on its own, if it did. */
+  @Override
   public Optional<Throwable> failure() {
     return consumer.failure();
   }
