@@ -2,6 +2,7 @@ package dev.eventcontracts.kafka;
 
 import dev.eventcontracts.envelope.InboundMessage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The pipeline's view of a Kafka record, for code that polls records itself (a Spring Kafka
@@ -18,7 +19,7 @@ public final class KafkaMessages {
    *
    * @param groupId the consumer group, or {@code null} when there is none
    */
-  public static InboundMessage of(ConsumerRecord<byte[], byte[]> record, String groupId) {
+  public static InboundMessage of(ConsumerRecord<byte[], byte[]> record, @Nullable String groupId) {
     return HeaderMapping.message(record, groupId);
   }
 }

@@ -4,4 +4,7 @@
  * {@link dev.eventcontracts.spring.kafka.EventPipelineErrorHandler} makes the container redeliver
  * what the pipeline wants retried, after the pipeline's delay.
  */
+@NullMarked
 package dev.eventcontracts.spring.kafka;
+
+import org.jspecify.annotations.NullMarked;
