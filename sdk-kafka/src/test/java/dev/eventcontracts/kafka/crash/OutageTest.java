@@ -167,9 +167,18 @@ class OutageTest {
         RedisClient client = RedisClient.create(redis.uri());
         resources.add(client::shutdown);
         pipeline
-            .dedupStore(RedisDedupStore.builder(client).keyPrefix("outage:keys:").build())
+            // a call waits at most 1 s, so each lane fails several times within the outage; at
+            // the default 5 s, a call made late in the outage could outlast it and succeed
+            .dedupStore(
+                RedisDedupStore.builder(client)
+                    .keyPrefix("outage:keys:")
+                    .timeout(Duration.ofSeconds(1))
+                    .build())
             .entityVersionStore(
-                RedisEntityVersionStore.builder(client).keyPrefix("outage:pos:").build());
+                RedisEntityVersionStore.builder(client)
+                    .keyPrefix("outage:pos:")
+                    .timeout(Duration.ofSeconds(1))
+                    .build());
         down = redis::stop;
         up = redis::restart;
       }
@@ -183,9 +192,10 @@ class OutageTest {
       }
     }
     boolean transactional = fault == Fault.POSTGRES_TRANSACTIONAL_MODE;
-    // A store fault must strike while events remain: once a third of the stream is handled, the
-    // handler waits until the store is down, so a fast store cannot finish the stream first.
-    boolean gated = fault == Fault.REDIS || fault == Fault.POSTGRES_DEFAULT_MODE;
+    // A store or sink fault must strike while events remain: once a third of the stream is
+    // handled, the handler waits until the server is down, so a fast path cannot finish the stream
+    // first. (A source broker restart needs no gate: its check is that nothing is lost.)
+    boolean gated = fault != Fault.SOURCE_BROKER;
     CountDownLatch struck = new CountDownLatch(gated ? 1 : 0);
     AtomicInteger handled = new AtomicInteger();
     int third = messages.size() / 3;
