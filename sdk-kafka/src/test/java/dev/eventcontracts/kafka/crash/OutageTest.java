@@ -73,7 +73,7 @@ class OutageTest {
   private static final Path RECRUITING = Path.of("../examples/registries/recruiting");
   private static final int EVENTS = Integer.getInteger("outage.events", 3_000);
   private static final int PARTITIONS = 3;
-  private static final Duration OUTAGE = Duration.ofSeconds(6);
+  private static final Duration OUTAGE = Duration.ofSeconds(4);
   private static final Duration DEADLINE = Duration.ofSeconds(180);
 
   enum Fault {
