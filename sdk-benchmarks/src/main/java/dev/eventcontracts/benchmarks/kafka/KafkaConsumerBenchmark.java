@@ -737,7 +737,9 @@ public final class KafkaConsumerBenchmark {
       dev.eventcontracts.pipeline.EventHandler<com.fasterxml.jackson.databind.JsonNode> handler)
       throws Exception {
     InMemoryDeadLetterSink deadLetters = DeadLetterSink.inMemory();
-    EventPipeline.Builder builder = EventPipeline.builder(registry).deadLetterSink(deadLetters);
+    StoreTimings timings = new StoreTimings();
+    EventPipeline.Builder builder =
+        EventPipeline.builder(registry).deadLetterSink(deadLetters).listener(timings);
     stores.accept(builder);
     Set<String> names = new LinkedHashSet<>();
     for (EventContract contract : registry.contracts()) {
@@ -777,6 +779,11 @@ public final class KafkaConsumerBenchmark {
                   }
                 })
             .build();
+    boolean onRedis = v == Variant.R;
+    long serverCpuBefore =
+        onRedis
+            ? StoreTimings.redisCpuNanos(redisClient)
+            : StoreTimings.postgresCpuNanos(dataSource);
     Snapshot start = Snapshot.take(broker);
     long borrowsBefore = storeCalls.borrows();
     long redisBefore = StoreCalls.redisCommands(redisClient);
@@ -794,6 +801,10 @@ public final class KafkaConsumerBenchmark {
       }
     }
     Snapshot end = Snapshot.take(broker);
+    long serverCpuAfter =
+        onRedis
+            ? StoreTimings.redisCpuNanos(redisClient)
+            : StoreTimings.postgresCpuNanos(dataSource);
     consumer.close();
     Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
     for (Outcome o : Outcome.values()) {
@@ -810,6 +821,14 @@ public final class KafkaConsumerBenchmark {
                 : "")
             + (redisCalls > 0
                 ? String.format(Locale.ROOT, " redis-calls/1k=%.1f", redisCalls * 1000.0 / target)
+                : "")
+            + (borrows > 0 || redisCalls > 0
+                ? String.format(
+                    Locale.ROOT,
+                    " %s-cpu-s/M=%.2f %s",
+                    onRedis ? "redis" : "postgres",
+                    (serverCpuAfter - serverCpuBefore) / 1e3 / target,
+                    timings.summary(target))
                 : "")
             + (retries.get() > 0 ? " retries=" + retries.get() : "")
             + (deadLetters.deadLetters().isEmpty()
@@ -897,6 +916,15 @@ public final class KafkaConsumerBenchmark {
           out.append(out.length() == 0 ? "" : ", ").append(setting).append('=');
           out.append(rows.getString(1));
         }
+      }
+      // text keys compare by the database's collation unless a column says otherwise
+      try (ResultSet rows =
+          statement.executeQuery(
+              "SELECT datcollate, datlocprovider FROM pg_database"
+                  + " WHERE datname = current_database()")) {
+        rows.next();
+        out.append(", collation=").append(rows.getString(1));
+        out.append(" (provider ").append(rows.getString(2)).append(')');
       }
     }
     return out.toString();
