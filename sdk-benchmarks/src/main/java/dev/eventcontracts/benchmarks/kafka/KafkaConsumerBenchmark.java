@@ -91,7 +91,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <li>(c) with {@code --with-postgres}: the pipeline on {@code JdbcDedupStore} and {@code
  *       JdbcEntityVersionStore} on an embedded PostgreSQL, fresh tables per round, over the first
  *       {@code --pg-messages}, one worker; (c3) the same with {@code concurrency(3)}, a worker per
- *       partition, so three store round trips are in flight.
+ *       partition, so three store round trips are in flight; (r) and (r3) the same on {@code
+ *       RedisDedupStore} and {@code RedisEntityVersionStore}.
  * </ul>
  *
  * Diagnostic runs, chosen with {@code --runs}: (v) loop (a) with {@code EventValidator.validate}
@@ -133,6 +134,7 @@ public final class KafkaConsumerBenchmark {
     T("t", "KafkaEventConsumer, transactional PostgreSQL, 100 events per transaction, a row each"),
     T1("t1", "KafkaEventConsumer, transactional PostgreSQL, one transaction per event, a row each"),
     R("r", "KafkaEventConsumer, Redis stores"),
+    R3("r3", "KafkaEventConsumer, Redis stores, concurrency 3"),
     N0("n0", "KafkaEventConsumer, JDBC stores, 10% duplicates + 5% stale, no near cache"),
     N("n", "KafkaEventConsumer, JDBC stores, 10% duplicates + 5% stale, near cache"),
     /** Diagnostic: the bare loop with {@code EventValidator.validate} instead of readTree. */
@@ -283,13 +285,13 @@ public final class KafkaConsumerBenchmark {
 
     static boolean durable(Variant v) {
       return switch (v) {
-        case C, C3, T, T1, R, N, N0 -> true;
+        case C, C3, T, T1, R, R3, N, N0 -> true;
         default -> false;
       };
     }
 
     boolean withRedis() {
-      return runs.contains(Variant.R);
+      return runs.contains(Variant.R) || runs.contains(Variant.R3);
     }
 
     boolean withRepeats() {
@@ -516,7 +518,8 @@ public final class KafkaConsumerBenchmark {
       case C -> runSdk(v, round, target, 1, jdbcDedup(round), jdbcVersions(round));
       case C3 -> runSdk(v, round, target, 3, jdbcDedup(round), jdbcVersions(round));
       case T, T1 -> runTransactional(v, round, target);
-      case R -> runSdk(v, round, target, 1, redisDedup(round), redisVersions(round));
+      case R -> runSdk(v, round, target, 1, redisDedup(v, round), redisVersions(v, round));
+      case R3 -> runSdk(v, round, target, 3, redisDedup(v, round), redisVersions(v, round));
       case N0, N -> runRepeats(v, round, target);
       case B0 -> runSdk(v, round, target, 1, NoopStores.dedup(), NoopStores.versions());
     };
@@ -717,13 +720,16 @@ public final class KafkaConsumerBenchmark {
         (payload, context) -> {});
   }
 
-  private RedisDedupStore redisDedup(int round) {
-    return RedisDedupStore.builder(redisClient).keyPrefix("kbench:r" + round + ":dedup:").build();
+  // fresh keys per run and round: (r3) must not find (r)'s completed keys
+  private RedisDedupStore redisDedup(Variant v, int round) {
+    return RedisDedupStore.builder(redisClient)
+        .keyPrefix("kbench:" + v.label + "r" + round + ":dedup:")
+        .build();
   }
 
-  private RedisEntityVersionStore redisVersions(int round) {
+  private RedisEntityVersionStore redisVersions(Variant v, int round) {
     return RedisEntityVersionStore.builder(redisClient)
-        .keyPrefix("kbench:r" + round + ":entity:")
+        .keyPrefix("kbench:" + v.label + "r" + round + ":entity:")
         .build();
   }
 
@@ -779,7 +785,7 @@ public final class KafkaConsumerBenchmark {
                   }
                 })
             .build();
-    boolean onRedis = v == Variant.R;
+    boolean onRedis = v == Variant.R || v == Variant.R3;
     long serverCpuBefore =
         onRedis
             ? StoreTimings.redisCpuNanos(redisClient)
