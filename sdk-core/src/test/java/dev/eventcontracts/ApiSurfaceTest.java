@@ -18,6 +18,7 @@ import javax.tools.JavaFileObject;
 import javax.tools.SimpleJavaFileObject;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A user's code compiled against the built classes of sdk-core cannot reach the implementation
@@ -181,11 +182,10 @@ class ApiSurfaceTest {
     }
   }
 
+  /** Where the compiled snippets go; JUnit deletes it after the class (it was left in /tmp). */
+  @TempDir static Path output;
+
   private static String outputDirectory() {
-    try {
-      return java.nio.file.Files.createTempDirectory("api-surface").toString();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return output.toString();
   }
 }
