@@ -163,6 +163,25 @@ final class CachingDedupStore implements DedupStore {
     return delegate.fingerprint(key);
   }
 
+  /** The cached fingerprints of keys this instance completed; the store's for the others. */
+  @Override
+  public Map<String, Long> fingerprintAll(Collection<String> keys) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    List<String> ask = new ArrayList<>();
+    for (String key : keys) {
+      Completed c = completed.getIfPresent(key);
+      if (c != null && c.fingerprint() != 0) {
+        out.put(key, c.fingerprint());
+      } else {
+        ask.add(key);
+      }
+    }
+    if (!ask.isEmpty()) {
+      out.putAll(delegate.fingerprintAll(ask));
+    }
+    return out;
+  }
+
   @Override
   public void completeAll(Collection<String> keys, String owner, Duration retention) {
     long expiresAt = expiresAt(retention);

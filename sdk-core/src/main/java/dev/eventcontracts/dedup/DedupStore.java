@@ -97,6 +97,22 @@ public interface DedupStore extends AutoCloseable {
     return OptionalLong.empty();
   }
 
+  /**
+   * The fingerprints of many keys in one round trip, each as {@link #fingerprint} answers it; a key
+   * without one is absent from the map. The pipeline asks once per batch for the keys its claims
+   * found completed. The default asks key by key; shared stores override it.
+   */
+  default Map<String, Long> fingerprintAll(Collection<String> keys) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (String key : keys) {
+      OptionalLong fingerprint = fingerprint(key);
+      if (fingerprint.isPresent()) {
+        out.put(key, fingerprint.getAsLong());
+      }
+    }
+    return out;
+  }
+
   /** Drops a claim after a failed handler, so a redelivery can claim the key again. */
   void release(String key, String owner);
 

@@ -21,6 +21,10 @@ final class PreparedMessage {
   @Nullable String entity;
   @Nullable Long position;
   long fingerprint; // of the payload, computed when first needed (0: not yet)
+  // the fingerprint its completed key was stored with, read for the whole batch: 0 when the store
+  // has none; meaningful only when firstFingerprintRead
+  long firstFingerprint;
+  boolean firstFingerprintRead;
   @Nullable Outcome rejection;
   List<Violation> violations = List.of();
 

@@ -211,6 +211,7 @@ final class StoreProtocol {
       } finally {
         metrics.store("dedup", "claimAll", System.nanoTime() - start);
       }
+      readFingerprints(batch, prepared);
     }
     if (!entities.isEmpty() && versionStore != null) {
       long start = System.nanoTime();
@@ -228,6 +229,45 @@ final class StoreProtocol {
       }
     }
     return batch;
+  }
+
+  /**
+   * Reads, in one round trip, the fingerprints of the keys the batch's claims found completed, for
+   * key-reuse detection: each such message is a duplicate that compares its payload's fingerprint
+   * with the stored one. When the store fails, each duplicate asks on its own (and a store that
+   * cannot answer makes it a plain duplicate).
+   */
+  private void readFingerprints(Batch batch, List<PreparedMessage> prepared) {
+    if (keyReuse == KeyReuse.IGNORE) {
+      return;
+    }
+    Set<String> completed = new LinkedHashSet<>();
+    for (Map.Entry<String, ClaimState> claim : batch.claims.entrySet()) {
+      if (claim.getValue() == ClaimState.COMPLETED) {
+        completed.add(claim.getKey());
+      }
+    }
+    if (completed.isEmpty()) {
+      return;
+    }
+    Map<String, Long> fingerprints;
+    long start = System.nanoTime();
+    try {
+      fingerprints = dedupStore.fingerprintAll(completed);
+    } catch (RuntimeException e) {
+      LOG.debug(
+          "dedup store failed to answer {} fingerprints; asked one by one", completed.size(), e);
+      return;
+    } finally {
+      metrics.store("dedup", "fingerprintAll", System.nanoTime() - start);
+    }
+    for (PreparedMessage p : prepared) {
+      if (p.key != null && completed.contains(p.key)) {
+        Long first = fingerprints.get(p.key);
+        p.firstFingerprint = first == null ? 0 : first;
+        p.firstFingerprintRead = true;
+      }
+    }
   }
 
   /** Whether a near cache knows the entity reached the event's position already. */
@@ -699,14 +739,18 @@ final class StoreProtocol {
       return results.finish(p, Outcome.DUPLICATE);
     }
     OptionalLong first;
-    long start = System.nanoTime();
-    try {
-      first = dedupStore.fingerprint(p.key);
-    } catch (RuntimeException e) {
-      LOG.debug("dedup store failed to answer the fingerprint of {}'s key", p.eventId(), e);
-      first = OptionalLong.empty();
-    } finally {
-      metrics.store("dedup", "fingerprint", System.nanoTime() - start);
+    if (p.firstFingerprintRead) {
+      first = p.firstFingerprint == 0 ? OptionalLong.empty() : OptionalLong.of(p.firstFingerprint);
+    } else {
+      long start = System.nanoTime();
+      try {
+        first = dedupStore.fingerprint(p.key);
+      } catch (RuntimeException e) {
+        LOG.debug("dedup store failed to answer the fingerprint of {}'s key", p.eventId(), e);
+        first = OptionalLong.empty();
+      } finally {
+        metrics.store("dedup", "fingerprint", System.nanoTime() - start);
+      }
     }
     long fingerprint = fingerprint(p);
     if (first.isEmpty() || first.getAsLong() == fingerprint) {

@@ -68,6 +68,11 @@ final class ResilientDedupStore implements DedupStore {
   }
 
   @Override
+  public Map<String, Long> fingerprintAll(Collection<String> keys) {
+    return guard.call("fingerprintAll", false, () -> delegate.fingerprintAll(keys));
+  }
+
+  @Override
   public void release(String key, String owner) {
     guard.run(
         "release",

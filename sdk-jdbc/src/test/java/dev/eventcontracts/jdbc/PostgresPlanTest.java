@@ -76,6 +76,18 @@ class PostgresPlanTest {
         .contains("Seq Scan on " + table);
   }
 
+  @Test
+  void theBatchedFingerprintReadIsAnIndexLookupInTheGenericPlan() throws SQLException {
+    String table = "plan_fingerprint_" + suffix();
+    JdbcDedupStore store =
+        JdbcDedupStore.builder(dataSource).dialect(JdbcDialect.POSTGRESQL).table(table).build();
+    store.createSchema();
+
+    assertThat(genericPlan(store.postgresFingerprintAllSql(), "bigint, text[]", "1, ARRAY['a']"))
+        .doesNotContain("Seq Scan on " + table)
+        .contains("Index");
+  }
+
   /** EXPLAIN of the generic plan of {@code sql} (JDBC placeholders), on one session. */
   private String genericPlan(String sql, String types, String arguments) throws SQLException {
     StringBuilder numbered = new StringBuilder();

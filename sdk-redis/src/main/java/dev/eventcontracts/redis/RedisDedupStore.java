@@ -3,6 +3,7 @@ package dev.eventcontracts.redis;
 import dev.eventcontracts.dedup.ClaimState;
 import dev.eventcontracts.dedup.DedupStore;
 import dev.eventcontracts.dedup.StoreKeys;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link DedupStore} on Redis, shared by every consumer instance that talks to the same server.
@@ -258,8 +260,50 @@ public final class RedisDedupStore implements DedupStore {
   @Override
   public OptionalLong fingerprint(String key) {
     Objects.requireNonNull(key, "key");
-    String value =
-        redis.await("fingerprint", redis.commands().get(keyPrefix + key).toCompletableFuture());
+    return fingerprintOf(
+        redis.await("fingerprint", redis.commands().get(keyPrefix + key).toCompletableFuture()));
+  }
+
+  /** The fingerprints of many keys: one {@code MGET} per {@code batchSize} keys, pipelined. */
+  @Override
+  public Map<String, Long> fingerprintAll(Collection<String> keys) {
+    Objects.requireNonNull(keys, "keys");
+    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(keys));
+    if (distinct.contains(null)) {
+      throw new NullPointerException("keys must not contain null");
+    }
+    if (distinct.isEmpty()) {
+      return Map.of();
+    }
+    List<CompletableFuture<List<KeyValue<String, String>>>> replies = new ArrayList<>();
+    for (int from = 0; from < distinct.size(); from += batchSize) {
+      List<String> slice = distinct.subList(from, Math.min(distinct.size(), from + batchSize));
+      String[] redisKeys = new String[slice.size()];
+      for (int i = 0; i < redisKeys.length; i++) {
+        redisKeys[i] = keyPrefix + slice.get(i);
+      }
+      replies.add(redis.commands().mget(redisKeys).toCompletableFuture());
+    }
+    Map<String, Long> out = new LinkedHashMap<>();
+    int index = 0;
+    for (List<KeyValue<String, String>> values : redis.awaitAll("fingerprintAll", replies)) {
+      for (KeyValue<String, String> value : values) {
+        OptionalLong fingerprint = fingerprintOf(value.getValueOrElse(null));
+        String key = distinct.get(index++);
+        if (fingerprint.isPresent()) {
+          out.put(key, fingerprint.getAsLong());
+        }
+      }
+    }
+    if (index != distinct.size()) {
+      throw new IllegalStateException(
+          "MGET answered " + index + " values for " + distinct.size() + " keys");
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** The fingerprint in a record's value ({@code C|owner#<16 hex>}), when it has one. */
+  private static OptionalLong fingerprintOf(@Nullable String value) {
     if (value == null || !value.startsWith("C|") || value.length() < 19) {
       return OptionalLong.empty();
     }

@@ -281,6 +281,44 @@ public abstract class DedupStoreContract {
   }
 
   @Test
+  void fingerprintAllAnswersAsFingerprintDoesForEachKey() {
+    store.claim(key("fp"), "owner-1", LONG_LEASE);
+    store.complete(key("fp"), "owner-1", LONG_RETENTION, 0x0fed_cba9_8765_4321L);
+    store.claim(key("claimed"), "owner-1", LONG_LEASE);
+    store.claim(key("plain"), "owner-1", LONG_LEASE);
+    store.complete(key("plain"), "owner-1", LONG_RETENTION);
+    store.claim(key("other"), "owner-1", LONG_LEASE);
+    store.complete(key("other"), "owner-2", LONG_RETENTION, 7);
+    List<String> batch = keys("many", 3);
+    store.claimAll(batch, "owner-1", LONG_LEASE);
+    Map<String, Long> fingerprints = new LinkedHashMap<>();
+    for (int i = 0; i < batch.size(); i++) {
+      fingerprints.put(batch.get(i), -5L - i);
+    }
+    store.completeAllWithFingerprints(fingerprints, "owner-1", LONG_RETENTION);
+    List<String> asked = new ArrayList<>(List.of(key("fp"), key("claimed"), key("plain")));
+    asked.addAll(List.of(key("other"), key("unknown"), key("fp")));
+    asked.addAll(batch);
+
+    Map<String, Long> expected = new LinkedHashMap<>();
+    for (String key : asked) {
+      store.fingerprint(key).ifPresent(f -> expected.put(key, f));
+    }
+    assertThat(store.fingerprintAll(asked)).isEqualTo(expected);
+    assertThat(expected.keySet())
+        .as("the keys completed with a fingerprint, when the store keeps them")
+        .containsExactlyInAnyOrderElementsOf(
+            keepsFingerprints() ? concat(List.of(key("fp")), batch) : List.of());
+    assertThat(store.fingerprintAll(List.of())).isEmpty();
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  @Test
   void aFingerprintEndsWithItsRecordAndANewCompletionKeepsItsOwn() {
     Duration retention = shortLease();
     store.claim(key("a"), "owner-1", LONG_LEASE);
