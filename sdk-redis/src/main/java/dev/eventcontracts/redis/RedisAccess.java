@@ -1,5 +1,6 @@
 package dev.eventcontracts.redis;
 
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The connection a store talks through, whether the store owns it (made from a {@link RedisClient}
@@ -60,6 +62,33 @@ final class RedisAccess implements AutoCloseable {
 
   RedisAsyncCommands<String, String> commands() {
     return commands;
+  }
+
+  /**
+   * The values of {@code keys}, each read under {@code prefix}, in their order (null where a key
+   * has none): one {@code MGET} per {@code batchSize} keys, pipelined, under one deadline.
+   */
+  List<@Nullable String> mget(String what, List<String> keys, String prefix, int batchSize) {
+    List<CompletableFuture<List<KeyValue<String, String>>>> replies = new ArrayList<>();
+    for (int from = 0; from < keys.size(); from += batchSize) {
+      List<String> slice = keys.subList(from, Math.min(keys.size(), from + batchSize));
+      String[] redisKeys = new String[slice.size()];
+      for (int i = 0; i < redisKeys.length; i++) {
+        redisKeys[i] = prefix + slice.get(i);
+      }
+      replies.add(commands.mget(redisKeys).toCompletableFuture());
+    }
+    List<@Nullable String> values = new ArrayList<>(keys.size());
+    for (List<KeyValue<String, String>> reply : awaitAll(what, replies)) {
+      for (KeyValue<String, String> value : reply) {
+        values.add(value.getValueOrElse(null));
+      }
+    }
+    if (values.size() != keys.size()) {
+      throw new IllegalStateException(
+          "MGET answered " + values.size() + " values for " + keys.size() + " keys");
+    }
+    return values;
   }
 
   /** Waits for one reply, failing after the store's timeout. */

@@ -3,7 +3,6 @@ package dev.eventcontracts.redis;
 import dev.eventcontracts.dedup.ClaimState;
 import dev.eventcontracts.dedup.DedupStore;
 import dev.eventcontracts.dedup.StoreKeys;
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
@@ -275,29 +274,13 @@ public final class RedisDedupStore implements DedupStore {
     if (distinct.isEmpty()) {
       return Map.of();
     }
-    List<CompletableFuture<List<KeyValue<String, String>>>> replies = new ArrayList<>();
-    for (int from = 0; from < distinct.size(); from += batchSize) {
-      List<String> slice = distinct.subList(from, Math.min(distinct.size(), from + batchSize));
-      String[] redisKeys = new String[slice.size()];
-      for (int i = 0; i < redisKeys.length; i++) {
-        redisKeys[i] = keyPrefix + slice.get(i);
-      }
-      replies.add(redis.commands().mget(redisKeys).toCompletableFuture());
-    }
+    List<String> values = redis.mget("fingerprintAll", distinct, keyPrefix, batchSize);
     Map<String, Long> out = new LinkedHashMap<>();
-    int index = 0;
-    for (List<KeyValue<String, String>> values : redis.awaitAll("fingerprintAll", replies)) {
-      for (KeyValue<String, String> value : values) {
-        OptionalLong fingerprint = fingerprintOf(value.getValueOrElse(null));
-        String key = distinct.get(index++);
-        if (fingerprint.isPresent()) {
-          out.put(key, fingerprint.getAsLong());
-        }
+    for (int i = 0; i < distinct.size(); i++) {
+      OptionalLong fingerprint = fingerprintOf(values.get(i));
+      if (fingerprint.isPresent()) {
+        out.put(distinct.get(i), fingerprint.getAsLong());
       }
-    }
-    if (index != distinct.size()) {
-      throw new IllegalStateException(
-          "MGET answered " + index + " values for " + distinct.size() + " keys");
     }
     return Collections.unmodifiableMap(out);
   }

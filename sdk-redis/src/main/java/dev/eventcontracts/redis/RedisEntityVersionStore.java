@@ -2,7 +2,6 @@ package dev.eventcontracts.redis;
 
 import dev.eventcontracts.dedup.StoreKeys;
 import dev.eventcontracts.ordering.EntityVersionStore;
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
@@ -120,25 +119,11 @@ public final class RedisEntityVersionStore implements EntityVersionStore {
     if (distinct.isEmpty()) {
       return Map.of();
     }
-    List<CompletableFuture<List<KeyValue<String, String>>>> replies = new ArrayList<>();
-    for (int from = 0; from < distinct.size(); from += batchSize) {
-      List<String> slice = distinct.subList(from, Math.min(distinct.size(), from + batchSize));
-      String[] redisKeys = new String[slice.size()];
-      for (int i = 0; i < redisKeys.length; i++) {
-        redisKeys[i] = keyPrefix + slice.get(i);
-      }
-      replies.add(redis.commands().mget(redisKeys).toCompletableFuture());
-    }
+    List<String> values = redis.mget("currentAll", distinct, keyPrefix, batchSize);
     Map<String, OptionalLong> out = new LinkedHashMap<>(distinct.size() * 4 / 3 + 1);
-    int index = 0;
-    for (List<KeyValue<String, String>> values : redis.awaitAll("currentAll", replies)) {
-      for (KeyValue<String, String> value : values) {
-        out.put(distinct.get(index++), parse(value.getKey(), value.getValueOrElse(null)));
-      }
-    }
-    if (index != distinct.size()) {
-      throw new IllegalStateException(
-          "MGET answered " + index + " values for " + distinct.size() + " keys");
+    for (int i = 0; i < distinct.size(); i++) {
+      String entity = distinct.get(i);
+      out.put(entity, parse(keyPrefix + entity, values.get(i)));
     }
     return Collections.unmodifiableMap(out);
   }
