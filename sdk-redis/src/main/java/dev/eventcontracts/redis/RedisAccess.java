@@ -10,6 +10,8 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -62,6 +64,19 @@ final class RedisAccess implements AutoCloseable {
 
   RedisAsyncCommands<String, String> commands() {
     return commands;
+  }
+
+  /**
+   * The distinct {@code values} in their first order; a null value is refused with "{@code what}
+   * must not contain null".
+   */
+  static List<String> distinct(Collection<String> values, String what) {
+    Objects.requireNonNull(values, what);
+    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(values));
+    if (distinct.contains(null)) {
+      throw new NullPointerException(what + " must not contain null");
+    }
+    return distinct;
   }
 
   /**

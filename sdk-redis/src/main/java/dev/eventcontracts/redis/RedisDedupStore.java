@@ -119,10 +119,7 @@ public final class RedisDedupStore implements DedupStore {
   public Map<String, ClaimState> claimAll(List<String> keys, String owner, Duration lease) {
     Objects.requireNonNull(keys, "keys");
     String[] args = {checkOwner(owner), Long.toString(RedisAccess.positiveMillis(lease, "lease"))};
-    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(keys));
-    if (distinct.contains(null)) {
-      throw new NullPointerException("keys must not contain null");
-    }
+    List<String> distinct = RedisAccess.distinct(keys, "keys");
     for (String key : distinct) {
       StoreKeys.check("key", key); // all or nothing: no key is claimed when one is refused
     }
@@ -266,11 +263,7 @@ public final class RedisDedupStore implements DedupStore {
   /** The fingerprints of many keys: one {@code MGET} per {@code batchSize} keys, pipelined. */
   @Override
   public Map<String, Long> fingerprintAll(Collection<String> keys) {
-    Objects.requireNonNull(keys, "keys");
-    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(keys));
-    if (distinct.contains(null)) {
-      throw new NullPointerException("keys must not contain null");
-    }
+    List<String> distinct = RedisAccess.distinct(keys, "keys");
     if (distinct.isEmpty()) {
       return Map.of();
     }

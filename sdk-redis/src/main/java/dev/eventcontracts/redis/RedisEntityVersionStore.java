@@ -108,11 +108,7 @@ public final class RedisEntityVersionStore implements EntityVersionStore {
    */
   @Override
   public Map<String, OptionalLong> currentAll(Collection<String> entities) {
-    Objects.requireNonNull(entities, "entities");
-    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(entities));
-    if (distinct.contains(null)) {
-      throw new NullPointerException("entities must not contain null");
-    }
+    List<String> distinct = RedisAccess.distinct(entities, "entities");
     for (String entity : distinct) {
       StoreKeys.check("entity", entity);
     }
