@@ -7,6 +7,7 @@ import dev.eventcontracts.validation.ValidationStatus;
 import dev.eventcontracts.validation.Violation;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 /** Everything known about a message before any store is touched. */
@@ -21,10 +22,9 @@ final class PreparedMessage {
   @Nullable String entity;
   @Nullable Long position;
   long fingerprint; // of the payload, computed when first needed (0: not yet)
-  // the fingerprint its completed key was stored with, read for the whole batch: 0 when the store
-  // has none; meaningful only when firstFingerprintRead
-  long firstFingerprint;
-  boolean firstFingerprintRead;
+  // the fingerprint its completed key was stored with, read for the whole batch (empty: the store
+  // has none); null when not read, and the duplicate asks the store itself
+  @Nullable OptionalLong storedFingerprint;
   @Nullable Outcome rejection;
   List<Violation> violations = List.of();
 

@@ -263,9 +263,8 @@ final class StoreProtocol {
     }
     for (PreparedMessage p : prepared) {
       if (p.key != null && completed.contains(p.key)) {
-        Long first = fingerprints.get(p.key);
-        p.firstFingerprint = first == null ? 0 : first;
-        p.firstFingerprintRead = true;
+        Long stored = fingerprints.get(p.key);
+        p.storedFingerprint = stored == null ? OptionalLong.empty() : OptionalLong.of(stored);
       }
     }
   }
@@ -738,10 +737,8 @@ final class StoreProtocol {
     if (keyReuse == KeyReuse.IGNORE) {
       return results.finish(p, Outcome.DUPLICATE);
     }
-    OptionalLong first;
-    if (p.firstFingerprintRead) {
-      first = p.firstFingerprint == 0 ? OptionalLong.empty() : OptionalLong.of(p.firstFingerprint);
-    } else {
+    OptionalLong first = p.storedFingerprint;
+    if (first == null) {
       long start = System.nanoTime();
       try {
         first = dedupStore.fingerprint(p.key);
