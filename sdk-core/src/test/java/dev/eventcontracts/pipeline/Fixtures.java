@@ -18,8 +18,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -227,6 +229,9 @@ final class Fixtures {
     final AtomicInteger claimAlls = new AtomicInteger();
     final AtomicInteger completes = new AtomicInteger();
     final AtomicInteger releases = new AtomicInteger();
+    final AtomicInteger fingerprints = new AtomicInteger();
+    final AtomicInteger fingerprintAlls = new AtomicInteger();
+    volatile boolean failFingerprintAlls;
 
     CountingDedupStore(DedupStore delegate) {
       this.delegate = delegate;
@@ -248,6 +253,27 @@ final class Fixtures {
     public void complete(String key, String owner, Duration retention) {
       completes.incrementAndGet();
       delegate.complete(key, owner, retention);
+    }
+
+    @Override
+    public void complete(String key, String owner, Duration retention, long fingerprint) {
+      completes.incrementAndGet();
+      delegate.complete(key, owner, retention, fingerprint);
+    }
+
+    @Override
+    public OptionalLong fingerprint(String key) {
+      fingerprints.incrementAndGet();
+      return delegate.fingerprint(key);
+    }
+
+    @Override
+    public Map<String, Long> fingerprintAll(Collection<String> keys) {
+      fingerprintAlls.incrementAndGet();
+      if (failFingerprintAlls) {
+        throw new IllegalStateException("store down");
+      }
+      return delegate.fingerprintAll(keys);
     }
 
     @Override

@@ -6,7 +6,6 @@ import static dev.eventcontracts.pipeline.Fixtures.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.eventcontracts.dedup.ClaimState;
 import dev.eventcontracts.dedup.DedupStore;
 import dev.eventcontracts.dedup.NearCache;
 import dev.eventcontracts.dlq.DeadLetterSink;
@@ -19,12 +18,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Same idempotency key, different payload: counted, logged without the payload, optionally DLQ. */
@@ -142,69 +137,10 @@ class KeyReuseTest {
     assertThat(heard).containsExactly("profile.updated v1 DUPLICATE");
   }
 
-  /**
-   * The in-memory store, counting fingerprint reads; {@code failBatchReads} breaks the batch one.
-   */
-  private static final class FingerprintCounting implements DedupStore {
-    final DedupStore delegate;
-    final AtomicInteger singles = new AtomicInteger();
-    final AtomicInteger batches = new AtomicInteger();
-    volatile boolean failBatchReads;
-
-    FingerprintCounting(DedupStore delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public ClaimState claim(String key, String owner, Duration lease) {
-      return delegate.claim(key, owner, lease);
-    }
-
-    @Override
-    public Map<String, ClaimState> claimAll(List<String> keys, String owner, Duration lease) {
-      return delegate.claimAll(keys, owner, lease);
-    }
-
-    @Override
-    public void complete(String key, String owner, Duration retention) {
-      delegate.complete(key, owner, retention);
-    }
-
-    @Override
-    public void complete(String key, String owner, Duration retention, long fingerprint) {
-      delegate.complete(key, owner, retention, fingerprint);
-    }
-
-    @Override
-    public void completeAllWithFingerprints(
-        Map<String, Long> fingerprints, String owner, Duration retention) {
-      delegate.completeAllWithFingerprints(fingerprints, owner, retention);
-    }
-
-    @Override
-    public OptionalLong fingerprint(String key) {
-      singles.incrementAndGet();
-      return delegate.fingerprint(key);
-    }
-
-    @Override
-    public Map<String, Long> fingerprintAll(Collection<String> keys) {
-      batches.incrementAndGet();
-      if (failBatchReads) {
-        throw new IllegalStateException("store down");
-      }
-      return delegate.fingerprintAll(keys);
-    }
-
-    @Override
-    public void release(String key, String owner) {
-      delegate.release(key, owner);
-    }
-  }
-
   @Test
   void aBatchReadsTheFingerprintsOfItsDuplicatesInOneCall() {
-    FingerprintCounting store = new FingerprintCounting(DedupStore.inMemory(1_000, clock));
+    Fixtures.CountingDedupStore store =
+        new Fixtures.CountingDedupStore(DedupStore.inMemory(1_000, clock));
     EventPipeline pipeline = pipeline().dedupStore(store).build();
     ObjectNode a = profile("cand_a", 1);
     ObjectNode b = profile("cand_b", 1);
@@ -225,18 +161,19 @@ class KeyReuseTest {
             Outcome.DUPLICATE, Outcome.DUPLICATE, Outcome.DUPLICATE, Outcome.PROCESSED);
     assertThat(heard)
         .containsExactly("profile.updated v1 DUPLICATE", "profile.updated v1 DUPLICATE");
-    assertThat(store.batches.get()).as("one batch read").isEqualTo(1);
-    assertThat(store.singles.get()).as("no read per duplicate").isZero();
+    assertThat(store.fingerprintAlls.get()).as("one batch read").isEqualTo(1);
+    assertThat(store.fingerprints.get()).as("no read per duplicate").isZero();
   }
 
   @Test
   void aFailedBatchReadFallsBackToOneReadPerDuplicate() {
-    FingerprintCounting store = new FingerprintCounting(DedupStore.inMemory(1_000, clock));
+    Fixtures.CountingDedupStore store =
+        new Fixtures.CountingDedupStore(DedupStore.inMemory(1_000, clock));
     EventPipeline pipeline = pipeline().dedupStore(store).build();
     ObjectNode a = profile("cand_a", 1);
     ObjectNode b = profile("cand_b", 1);
     pipeline.processBatch(List.of(msg(a), msg(b)));
-    store.failBatchReads = true;
+    store.failFingerprintAlls = true;
 
     List<ProcessingResult> second =
         pipeline.processBatch(List.of(msg(reused(a)), msg(Fixtures.withNewId(b.deepCopy()))));
@@ -245,7 +182,7 @@ class KeyReuseTest {
         .extracting(ProcessingResult::outcome)
         .containsExactly(Outcome.DUPLICATE, Outcome.DUPLICATE);
     assertThat(heard).containsExactly("profile.updated v1 DUPLICATE");
-    assertThat(store.singles.get()).isEqualTo(2);
+    assertThat(store.fingerprints.get()).isEqualTo(2);
   }
 
   @Test
