@@ -720,6 +720,20 @@ public final class KafkaConsumerBenchmark {
         (payload, context) -> {});
   }
 
+  private static boolean onRedis(Variant v) {
+    return v == Variant.R || v == Variant.R3;
+  }
+
+  /** The CPU time of a durable run's store server so far; -1 for the other runs. */
+  private long storeServerCpuNanos(Variant v) {
+    if (!Options.durable(v)) {
+      return -1;
+    }
+    return onRedis(v)
+        ? StoreTimings.redisCpuNanos(redisClient)
+        : StoreTimings.postgresCpuNanos(dataSource);
+  }
+
   // fresh keys per run and round: (r3) must not find (r)'s completed keys
   private RedisDedupStore redisDedup(Variant v, int round) {
     return RedisDedupStore.builder(redisClient)
@@ -785,11 +799,7 @@ public final class KafkaConsumerBenchmark {
                   }
                 })
             .build();
-    boolean onRedis = v == Variant.R || v == Variant.R3;
-    long serverCpuBefore =
-        onRedis
-            ? StoreTimings.redisCpuNanos(redisClient)
-            : StoreTimings.postgresCpuNanos(dataSource);
+    long serverCpuBefore = storeServerCpuNanos(v);
     Snapshot start = Snapshot.take(broker);
     long borrowsBefore = storeCalls.borrows();
     long redisBefore = StoreCalls.redisCommands(redisClient);
@@ -807,10 +817,7 @@ public final class KafkaConsumerBenchmark {
       }
     }
     Snapshot end = Snapshot.take(broker);
-    long serverCpuAfter =
-        onRedis
-            ? StoreTimings.redisCpuNanos(redisClient)
-            : StoreTimings.postgresCpuNanos(dataSource);
+    long serverCpuAfter = storeServerCpuNanos(v);
     consumer.close();
     Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
     for (Outcome o : Outcome.values()) {
@@ -828,11 +835,11 @@ public final class KafkaConsumerBenchmark {
             + (redisCalls > 0
                 ? String.format(Locale.ROOT, " redis-calls/1k=%.1f", redisCalls * 1000.0 / target)
                 : "")
-            + (borrows > 0 || redisCalls > 0
+            + (serverCpuBefore >= 0 && serverCpuAfter >= 0
                 ? String.format(
                     Locale.ROOT,
                     " %s-cpu-s/M=%.2f %s",
-                    onRedis ? "redis" : "postgres",
+                    onRedis(v) ? "redis" : "postgres",
                     (serverCpuAfter - serverCpuBefore) / 1e3 / target,
                     timings.summary(target))
                 : "")
