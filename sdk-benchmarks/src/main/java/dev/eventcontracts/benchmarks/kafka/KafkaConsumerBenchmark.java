@@ -174,7 +174,8 @@ public final class KafkaConsumerBenchmark {
       int maxPoll,
       boolean bareCommitSync,
       boolean inProcessBroker,
-      String brokerHeap) {
+      String brokerHeap,
+      boolean pgStatements) {
 
     static Options parse(String[] args) {
       int messages = 1_000_000;
@@ -189,6 +190,7 @@ public final class KafkaConsumerBenchmark {
       boolean bareCommitSync = false;
       boolean inProcessBroker = false;
       String brokerHeap = "1g";
+      boolean pgStatements = false;
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
         switch (arg) {
@@ -210,12 +212,13 @@ public final class KafkaConsumerBenchmark {
           }
           case "--in-process-broker" -> inProcessBroker = true;
           case "--broker-heap" -> brokerHeap = value(args, ++i, arg);
+          case "--pg-statements" -> pgStatements = true;
           case "--help", "-h" -> {
             System.out.println(
                 "options: --messages N --rounds N --registry DIR --with-postgres --pg-messages N"
                     + " --t1-messages N"
                     + " --runs a,b,b2,c --warmup N --max-poll N --bare-commit async|sync"
-                    + " --in-process-broker --broker-heap SIZE");
+                    + " --in-process-broker --broker-heap SIZE --pg-statements");
             System.exit(0);
           }
           default -> throw new IllegalArgumentException("unknown option " + arg);
@@ -266,7 +269,8 @@ public final class KafkaConsumerBenchmark {
           maxPoll,
           bareCommitSync,
           inProcessBroker,
-          brokerHeap);
+          brokerHeap,
+          pgStatements);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -439,7 +443,10 @@ public final class KafkaConsumerBenchmark {
       }
       if (options.withPostgres()) {
         t0 = System.nanoTime();
-        postgres = PostgresServer.start();
+        postgres =
+            options.pgStatements()
+                ? PostgresServer.start(Map.of("shared_preload_libraries", "pg_stat_statements"))
+                : PostgresServer.start();
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(postgres.jdbcUrl());
         config.setUsername(postgres.user());
@@ -799,6 +806,10 @@ public final class KafkaConsumerBenchmark {
                   }
                 })
             .build();
+    boolean statements = options.pgStatements() && Options.durable(v) && !onRedis(v);
+    if (statements) {
+      StoreTimings.resetPostgresStatements(dataSource);
+    }
     long serverCpuBefore = storeServerCpuNanos(v);
     Snapshot start = Snapshot.take(broker);
     long borrowsBefore = storeCalls.borrows();
@@ -819,6 +830,12 @@ public final class KafkaConsumerBenchmark {
     Snapshot end = Snapshot.take(broker);
     long serverCpuAfter = storeServerCpuNanos(v);
     consumer.close();
+    if (statements) {
+      System.out.printf(Locale.ROOT, "# %s round %d: PostgreSQL's statements%n", v.label, round);
+      for (String line : StoreTimings.postgresStatements(dataSource, target)) {
+        System.out.println("#   " + line);
+      }
+    }
     Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
     for (Outcome o : Outcome.values()) {
       if (outcomes.get(o.ordinal()) > 0) {

@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -95,5 +97,49 @@ final class StoreTimings implements PipelineListener {
       }
       return (long) (seconds * 1e9);
     }
+  }
+
+  /** Empties {@code pg_stat_statements} (creating the extension first), before a run. */
+  static void resetPostgresStatements(DataSource dataSource) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+      s.execute("SELECT pg_stat_statements_reset()");
+    }
+  }
+
+  /**
+   * The statements PostgreSQL ran since {@link #resetPostgresStatements}, the costliest first: per
+   * 1,000 messages their calls and milliseconds, and per call the mean milliseconds, rows, buffers
+   * touched and WAL bytes written; one line each, for a benchmark's report.
+   */
+  static List<String> postgresStatements(DataSource dataSource, long messages) throws SQLException {
+    List<String> lines = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT calls, total_exec_time, rows, shared_blks_hit + shared_blks_read,"
+                    + " wal_bytes, regexp_replace(query, '\\s+', ' ', 'g')"
+                    + " FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'"
+                    + " ORDER BY total_exec_time DESC LIMIT 8")) {
+      while (r.next()) {
+        long calls = r.getLong(1);
+        String query = r.getString(6);
+        lines.add(
+            String.format(
+                Locale.ROOT,
+                "%8.2f calls/1k %8.2f ms/1k | per call %7.3f ms %7.1f rows %8.1f buffers %9.0f"
+                    + " WAL bytes | %s",
+                calls * 1000.0 / messages,
+                r.getDouble(2) * 1000.0 / messages,
+                r.getDouble(2) / calls,
+                r.getDouble(3) / calls,
+                r.getDouble(4) / calls,
+                r.getDouble(5) / calls,
+                query.length() > 140 ? query.substring(0, 140) + "..." : query));
+      }
+    }
+    return lines;
   }
 }

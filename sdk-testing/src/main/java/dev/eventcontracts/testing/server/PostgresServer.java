@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -23,19 +24,25 @@ public final class PostgresServer implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Shared<PostgresServer> SHARED =
-      new Shared<>("PostgreSQL", () -> launch(false));
+      new Shared<>("PostgreSQL", () -> launch(false, Map.of()));
 
   private volatile EmbeddedPostgres postgres;
   private final boolean stopOnClose;
   private final Path dataDirectory;
   private final int port;
+  private final Map<String, String> serverConfig;
 
   private PostgresServer(
-      EmbeddedPostgres postgres, boolean stopOnClose, Path dataDirectory, int port) {
+      EmbeddedPostgres postgres,
+      boolean stopOnClose,
+      Path dataDirectory,
+      int port,
+      Map<String, String> serverConfig) {
     this.postgres = postgres;
     this.stopOnClose = stopOnClose;
     this.dataDirectory = dataDirectory;
     this.port = port;
+    this.serverConfig = serverConfig;
   }
 
   /**
@@ -43,7 +50,16 @@ public final class PostgresServer implements AutoCloseable {
    * and {@link #restart()} can take down and bring back with its data, for outage tests.
    */
   public static PostgresServer start() {
-    return launch(true);
+    return launch(true, Map.of());
+  }
+
+  /**
+   * Like {@link #start()}, with extra server settings ({@code postgresql.conf} names and values),
+   * such as {@code shared_preload_libraries=pg_stat_statements} for a benchmark that reads
+   * per-statement timings.
+   */
+  public static PostgresServer start(Map<String, String> serverConfig) {
+    return launch(true, Map.copyOf(serverConfig));
   }
 
   /**
@@ -66,7 +82,7 @@ public final class PostgresServer implements AutoCloseable {
   public synchronized void restart() {
     requirePrivate();
     if (postgres == null) {
-      postgres = embedded(dataDirectory, port, false);
+      postgres = embedded(dataDirectory, port, false, serverConfig);
     }
   }
 
@@ -128,16 +144,23 @@ public final class PostgresServer implements AutoCloseable {
     return "PostgresServer[" + jdbcUrl() + "]";
   }
 
-  private static PostgresServer launch(boolean stopOnClose) {
+  private static PostgresServer launch(boolean stopOnClose, Map<String, String> serverConfig) {
     int port = LocalServer.freePort();
     Path dataDirectory = LocalServer.createTempDir("postgres");
     return new PostgresServer(
-        embedded(dataDirectory, port, !stopOnClose), stopOnClose, dataDirectory, port);
+        embedded(dataDirectory, port, !stopOnClose, serverConfig),
+        stopOnClose,
+        dataDirectory,
+        port,
+        serverConfig);
   }
 
-  private static EmbeddedPostgres embedded(Path dataDirectory, int port, boolean clean) {
+  private static EmbeddedPostgres embedded(
+      Path dataDirectory, int port, boolean clean, Map<String, String> serverConfig) {
     try {
-      return EmbeddedPostgres.builder()
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+      serverConfig.forEach(builder::setServerConfig);
+      return builder
           .setPort(port)
           .setDataDirectory(dataDirectory)
           // a private server keeps its data across stop() and restart(), and close() deletes it;
