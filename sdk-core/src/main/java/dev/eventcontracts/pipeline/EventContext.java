@@ -4,7 +4,10 @@ import dev.eventcontracts.contract.EventContract;
 import dev.eventcontracts.envelope.Envelope;
 import dev.eventcontracts.envelope.Origin;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a handler knows about the event it handles, besides the payload. Values that may be absent
@@ -19,7 +22,7 @@ public final class EventContext {
   private final String idempotencyKey;
   private final String entity;
   private final Long entityVersion;
-  private final Connection connection;
+  private final @Nullable TransactionWrites writes;
 
   EventContext(
       Envelope envelope,
@@ -30,7 +33,7 @@ public final class EventContext {
       String idempotencyKey,
       String entity,
       Long entityVersion,
-      Connection connection) {
+      @Nullable TransactionWrites writes) {
     this.envelope = envelope;
     this.contract = contract;
     this.origin = origin;
@@ -39,7 +42,7 @@ public final class EventContext {
     this.idempotencyKey = idempotencyKey;
     this.entity = entity;
     this.entityVersion = entityVersion;
-    this.connection = connection;
+    this.writes = writes;
   }
 
   /** The normalized envelope. */
@@ -97,7 +100,31 @@ public final class EventContext {
    * effects through it so they commit together with the idempotency key and the entity version. Do
    * not commit or close it.
    */
-  public Connection connection() {
-    return connection;
+  public @Nullable Connection connection() {
+    return writes == null ? null : writes.connection();
+  }
+
+  /**
+   * In transactional mode, the transaction's batch for {@code sql}, to add this event's rows to:
+   * they are sent with the other handlers' rows in one {@code executeBatch} before the transaction
+   * commits, instead of a round trip per event, and commit or roll back with the keys and positions
+   * (see {@link StatementBatch}).
+   *
+   * <pre>{@code
+   * context.batch("INSERT INTO shipment (event_key, weight) VALUES (?, ?)")
+   *     .add(row -> {
+   *       row.setString(1, context.idempotencyKey());
+   *       row.setInt(2, payload.weight());
+   *     });
+   * }</pre>
+   *
+   * @throws IllegalStateException outside transactional mode
+   * @throws SQLException when the statement cannot be prepared
+   */
+  public StatementBatch batch(String sql) throws SQLException {
+    if (writes == null) {
+      throw new IllegalStateException("batched writes need transactional mode");
+    }
+    return writes.batch(Objects.requireNonNull(sql, "sql"));
   }
 }

@@ -3,7 +3,6 @@ package dev.eventcontracts.pipeline;
 import dev.eventcontracts.envelope.Envelope;
 import io.github.resilience4j.core.functions.Either;
 import io.github.resilience4j.retry.RetryConfig;
-import java.sql.Connection;
 import java.time.Duration;
 import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
@@ -45,11 +44,12 @@ final class HandlerInvocation {
   /**
    * Runs the handler.
    *
-   * @param connection the transaction's connection in transactional mode, else {@code null}
+   * @param writes the open transaction's connection and batches in transactional mode, else {@code
+   *     null}
    * @return the handler's failure, or {@code null} when it succeeded
    */
   @SuppressWarnings("unchecked")
-  @Nullable Throwable run(PreparedMessage p, Connection connection) {
+  @Nullable Throwable run(PreparedMessage p, @Nullable TransactionWrites writes) {
     Envelope envelope = p.envelope();
     EventContext context =
         new EventContext(
@@ -61,7 +61,7 @@ final class HandlerInvocation {
             p.key,
             p.entity,
             p.position,
-            connection);
+            writes);
     if (logPayloads && LOG.isDebugEnabled()) {
       LOG.debug("handling {} payload {}", envelope.eventName(), envelope.payload());
     }

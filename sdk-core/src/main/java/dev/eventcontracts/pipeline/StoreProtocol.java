@@ -11,6 +11,7 @@ import dev.eventcontracts.ordering.EntityVersionStore;
 import dev.eventcontracts.resilience.StoreUnavailableException;
 import dev.eventcontracts.validation.Violation;
 import dev.eventcontracts.validation.ViolationCode;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -623,6 +624,19 @@ final class StoreProtocol {
     return results.finish(p, pending.outcome());
   }
 
+  /**
+   * Sends the handler's batched rows; a refusal is the event's own failure, like a write the
+   * handler made itself.
+   */
+  private static @Nullable SQLException sendBatches(TransactionWrites writes) {
+    try {
+      writes.execute();
+      return null;
+    } catch (SQLException e) {
+      return e;
+    }
+  }
+
   /** Wraps a handler's exception so it can be told apart from a store's inside a transaction. */
   private static final class HandlerFailure extends Exception {
     private static final long serialVersionUID = 1L;
@@ -648,9 +662,14 @@ final class StoreProtocol {
                     return Outcome.STALE;
                   }
                 }
-                Throwable failure = handlers.run(p, tx.connection());
-                if (failure != null) {
-                  throw new HandlerFailure(failure);
+                try (TransactionWrites writes = new TransactionWrites(tx.connection())) {
+                  Throwable failure = handlers.run(p, writes);
+                  if (failure == null) {
+                    failure = sendBatches(writes);
+                  }
+                  if (failure != null) {
+                    throw new HandlerFailure(failure);
+                  }
                 }
                 if (p.entity != null && (current.isEmpty() || current.getAsLong() < p.position)) {
                   tx.setPosition(p.entity, p.position);

@@ -2,6 +2,7 @@ package dev.eventcontracts.pipeline;
 
 import dev.eventcontracts.dedup.TransactionalStore;
 import dev.eventcontracts.dedup.UnstorableKeyException;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -120,7 +121,8 @@ final class TransactionalBatches {
         // rolled back: those before the failing one commit first, then it runs alone
         aloneAt = i + attempt.handlerFailedAt;
       } else {
-        // a store refused a key: one transaction per message, so only that event is refused
+        // a store refused a key, or the database the batched rows: one transaction per message,
+        // so only the event at fault is refused
         for (int k = i; k < end; k++) {
           ProcessingResult r = protocol.execute(prepared.get(k), null, null, null, null);
           out.add(r);
@@ -150,6 +152,15 @@ final class TransactionalBatches {
     ChunkHandlerFailure(int index, Throwable cause) {
       super(cause);
       this.index = index;
+    }
+  }
+
+  /** The database refused a chunk's batched rows ({@link StatementBatch}). */
+  private static final class ChunkBatchRefused extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    ChunkBatchRefused(SQLException cause) {
+      super(cause);
     }
   }
 
@@ -185,8 +196,15 @@ final class TransactionalBatches {
                         : new HashMap<>(tx.lockPositions(entities));
                 Map<String, Long> moved = new TreeMap<>();
                 List<Outcome> decided = new ArrayList<>(chunk.size());
-                for (int k = 0; k < chunk.size(); k++) {
-                  decided.add(runInChunk(chunk.get(k), k, tx, recorded, current, moved));
+                try (TransactionWrites writes = new TransactionWrites(tx.connection())) {
+                  for (int k = 0; k < chunk.size(); k++) {
+                    decided.add(runInChunk(chunk.get(k), k, writes, recorded, current, moved));
+                  }
+                  try {
+                    writes.execute();
+                  } catch (SQLException e) {
+                    throw new ChunkBatchRefused(e);
+                  }
                 }
                 if (!moved.isEmpty()) {
                   tx.setPositions(moved);
@@ -197,6 +215,11 @@ final class TransactionalBatches {
     } catch (ChunkHandlerFailure e) {
       return new ChunkAttempt(null, e.index, null);
     } catch (UnstorableKeyException e) {
+      return new ChunkAttempt(null, -1, null);
+    } catch (ChunkBatchRefused e) {
+      // which row was refused is not known: each event runs in a transaction of its own, where a
+      // refused row fails only its event
+      LOG.debug("a chunk of {} was rolled back: its batched rows were refused", chunk.size(), e);
       return new ChunkAttempt(null, -1, null);
     } catch (Exception e) {
       LOG.debug("transactional store failed for a batch of {}; retried", chunk.size(), e);
@@ -210,7 +233,7 @@ final class TransactionalBatches {
   private Outcome runInChunk(
       PreparedMessage p,
       int index,
-      TransactionalStore.Transaction tx,
+      TransactionWrites writes,
       Set<String> recorded,
       Map<String, OptionalLong> current,
       Map<String, Long> moved)
@@ -237,7 +260,7 @@ final class TransactionalBatches {
     String[] callerMdc = HandlerInvocation.putMdc(p.envelope());
     Throwable failure;
     try {
-      failure = handlers.run(p, tx.connection());
+      failure = handlers.run(p, writes);
     } finally {
       HandlerInvocation.restoreMdc(callerMdc);
     }

@@ -274,4 +274,24 @@ class TransactionalModeTest {
                     .build())
         .isInstanceOf(IllegalStateException.class);
   }
+
+  @Test
+  void batchedWritesOutsideTransactionalModeAreTheHandlersFailure() {
+    EventPipeline pipeline =
+        Fixtures.pipeline(sink, clock)
+            .retry(io.github.resilience4j.retry.RetryConfig.custom().maxAttempts(1).build())
+            .handler(
+                HandlerBinding.ofJson(
+                    "profile.updated",
+                    (payload, ctx) -> {
+                      assertThat(ctx.connection()).isNull();
+                      ctx.batch("INSERT INTO t VALUES (?)");
+                    }))
+            .build();
+
+    assertThat(pipeline.process(msg(profile("cand_1", 3))).outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(sink.deadLetters()).hasSize(1);
+    assertThat(sink.deadLetters().get(0).exceptionClass())
+        .isEqualTo(IllegalStateException.class.getName());
+  }
 }

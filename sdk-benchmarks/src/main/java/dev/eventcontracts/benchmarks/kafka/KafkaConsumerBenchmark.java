@@ -131,8 +131,19 @@ public final class KafkaConsumerBenchmark {
     B2("b2", "KafkaEventConsumer, in-memory stores, concurrency 2"),
     C("c", "KafkaEventConsumer, JDBC stores on PostgreSQL"),
     C3("c3", "KafkaEventConsumer, JDBC stores on PostgreSQL, concurrency 3"),
-    T("t", "KafkaEventConsumer, transactional PostgreSQL, 100 events per transaction, a row each"),
-    T1("t1", "KafkaEventConsumer, transactional PostgreSQL, one transaction per event, a row each"),
+    T(
+        "t",
+        "KafkaEventConsumer, transactional PostgreSQL, 100 events per transaction, a row each in"
+            + " the transaction's StatementBatch"),
+    /** (t) with the handler's insert executed at once, a round trip per event. */
+    TU(
+        "tu",
+        "KafkaEventConsumer, transactional PostgreSQL, 100 events per transaction, a row each"
+            + " inserted at once"),
+    T1(
+        "t1",
+        "KafkaEventConsumer, transactional PostgreSQL, one transaction per event, a row each in"
+            + " the transaction's StatementBatch"),
     R("r", "KafkaEventConsumer, Redis stores"),
     R3("r3", "KafkaEventConsumer, Redis stores, concurrency 3"),
     N0("n0", "KafkaEventConsumer, JDBC stores, 10% duplicates + 5% stale, no near cache"),
@@ -157,7 +168,7 @@ public final class KafkaConsumerBenchmark {
         }
       }
       throw new IllegalArgumentException(
-          "unknown run '" + label + "': use a, b, b2, c, c3, t, t1, r, n, n0, v or b0");
+          "unknown run '" + label + "': use a, b, b2, c, c3, t, tu, t1, r, r3, n, n0, v or b0");
     }
   }
 
@@ -236,7 +247,8 @@ public final class KafkaConsumerBenchmark {
         }
       }
       for (Variant v :
-          List.of(Variant.C, Variant.C3, Variant.T, Variant.T1, Variant.N, Variant.N0)) {
+          List.of(
+              Variant.C, Variant.C3, Variant.T, Variant.TU, Variant.T1, Variant.N, Variant.N0)) {
         if (selected.contains(v)) {
           withPostgres = true;
         }
@@ -289,7 +301,7 @@ public final class KafkaConsumerBenchmark {
 
     static boolean durable(Variant v) {
       return switch (v) {
-        case C, C3, T, T1, R, R3, N, N0 -> true;
+        case C, C3, T, TU, T1, R, R3, N, N0 -> true;
         default -> false;
       };
     }
@@ -524,7 +536,7 @@ public final class KafkaConsumerBenchmark {
       case B2 -> runSdk(v, round, target, 2, DedupStore.inMemory(), EntityVersionStore.inMemory());
       case C -> runSdk(v, round, target, 1, jdbcDedup(round), jdbcVersions(round));
       case C3 -> runSdk(v, round, target, 3, jdbcDedup(round), jdbcVersions(round));
-      case T, T1 -> runTransactional(v, round, target);
+      case T, TU, T1 -> runTransactional(v, round, target);
       case R -> runSdk(v, round, target, 1, redisDedup(v, round), redisVersions(v, round));
       case R3 -> runSdk(v, round, target, 3, redisDedup(v, round), redisVersions(v, round));
       case N0, N -> runRepeats(v, round, target);
@@ -690,10 +702,20 @@ public final class KafkaConsumerBenchmark {
                     .transactionBatchSize(
                         v == Variant.T1 ? 1 : EventPipeline.DEFAULT_TRANSACTION_BATCH_SIZE),
             (payload, context) -> {
-              try (PreparedStatement statement = context.connection().prepareStatement(insert)) {
-                statement.setString(1, context.idempotencyKey());
-                statement.setInt(2, payload.size());
-                statement.executeUpdate();
+              if (v == Variant.TU) {
+                try (PreparedStatement statement = context.connection().prepareStatement(insert)) {
+                  statement.setString(1, context.idempotencyKey());
+                  statement.setInt(2, payload.size());
+                  statement.executeUpdate();
+                }
+              } else {
+                context
+                    .batch(insert)
+                    .add(
+                        row -> {
+                          row.setString(1, context.idempotencyKey());
+                          row.setInt(2, payload.size());
+                        });
               }
             });
     try (Connection connection = dataSource.getConnection();

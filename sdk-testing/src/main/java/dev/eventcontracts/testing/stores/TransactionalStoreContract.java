@@ -613,6 +613,79 @@ public abstract class TransactionalStoreContract {
     assertThat(deadLetters.deadLetters()).isEmpty();
   }
 
+  @Test
+  void batchedRowsCommitWithTheirEventsOnceEachAndNotAgainOnRedelivery() throws Exception {
+    InMemoryDeadLetterSink deadLetters = DeadLetterSink.inMemory();
+    EventPipeline pipeline = batchPipeline(deadLetters, 3, Set.of(), true);
+    pipeline.processBatch(List.of(item("b", 5)));
+
+    InboundMessage firstOfA = item("a", 1);
+    List<InboundMessage> batch = List.of(firstOfA, item("a", 2), firstOfA, item("b", 3));
+    List<ProcessingResult> results = pipeline.processBatch(batch);
+
+    assertThat(results)
+        .extracting(ProcessingResult::outcome)
+        .containsExactly(Outcome.PROCESSED, Outcome.PROCESSED, Outcome.DUPLICATE, Outcome.STALE);
+    // b:3 was stale, but its key was recorded: every event is a duplicate now
+    assertThat(pipeline.processBatch(batch))
+        .extracting(ProcessingResult::outcome)
+        .containsOnly(Outcome.DUPLICATE);
+    store.inTransaction(
+        tx -> {
+          assertThat(countAllScratchRows(tx.connection())).isEqualTo(3); // b5, a1, a2
+          assertThat(countScratchRows(tx.connection(), name("a") + ":2")).isOne();
+          assertThat(tx.lockPosition(entity("a"))).hasValue(2);
+          return null;
+        });
+    assertThat(deadLetters.deadLetters()).isEmpty();
+  }
+
+  @Test
+  void aBatchedRowTheDatabaseRefusesFailsOnlyItsOwnEvent() throws Exception {
+    // c:1's row exists already, so the batch that carries it breaks the primary key
+    store.inTransaction(tx -> insertScratchRow(tx.connection(), name("c") + ":1"));
+    InMemoryDeadLetterSink deadLetters = DeadLetterSink.inMemory();
+    EventPipeline pipeline = batchPipeline(deadLetters, 1, Set.of(), true);
+
+    List<ProcessingResult> results =
+        pipeline.processBatch(List.of(item("a", 1), item("b", 1), item("c", 1), item("d", 1)));
+
+    assertThat(results)
+        .extracting(ProcessingResult::outcome)
+        .containsExactly(Outcome.PROCESSED, Outcome.PROCESSED, Outcome.FAILED, Outcome.PROCESSED);
+    assertThat(deadLetters.deadLetters()).hasSize(1);
+    store.inTransaction(
+        tx -> {
+          assertThat(countAllScratchRows(tx.connection())).isEqualTo(4); // a, b, d and the old c
+          assertThat(tx.lockPosition(entity("c"))).isEmpty();
+          assertThat(tx.lockPosition(entity("d"))).hasValue(1);
+          return null;
+        });
+    // the refused event's key was rolled back with it: a redelivery is not a duplicate
+    assertThat(pipeline.processBatch(List.of(item("a", 1), item("c", 1))))
+        .extracting(ProcessingResult::outcome)
+        .containsExactly(Outcome.DUPLICATE, Outcome.FAILED);
+  }
+
+  @Test
+  void theBatchedRowsOfAHandlerThatThrowsAreNotWritten() throws Exception {
+    InMemoryDeadLetterSink deadLetters = DeadLetterSink.inMemory();
+    EventPipeline pipeline = batchPipeline(deadLetters, 1, Set.of("b"), true);
+
+    List<ProcessingResult> results =
+        pipeline.processBatch(List.of(item("a", 1), item("b", 1), item("c", 1)));
+
+    assertThat(results)
+        .extracting(ProcessingResult::outcome)
+        .containsExactly(Outcome.PROCESSED, Outcome.FAILED, Outcome.PROCESSED);
+    store.inTransaction(
+        tx -> {
+          assertThat(countAllScratchRows(tx.connection())).isEqualTo(2);
+          assertThat(countScratchRows(tx.connection(), name("b") + ":1")).isZero();
+          return null;
+        });
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String KIT_EVENT = "kit.item.changed";
 
@@ -623,6 +696,15 @@ public abstract class TransactionalStoreContract {
    */
   private EventPipeline batchPipeline(
       InMemoryDeadLetterSink deadLetters, int maxAttempts, Set<String> failing) {
+    return batchPipeline(deadLetters, maxAttempts, failing, false);
+  }
+
+  /**
+   * As {@link #batchPipeline(InMemoryDeadLetterSink, int, Set)}; with {@code batched}, the handler
+   * adds its row to the transaction's {@code StatementBatch} instead of inserting it at once.
+   */
+  private EventPipeline batchPipeline(
+      InMemoryDeadLetterSink deadLetters, int maxAttempts, Set<String> failing, boolean batched) {
     ContractRegistry registry =
         ContractRegistry.builder()
             .name("kit")
@@ -643,8 +725,18 @@ public abstract class TransactionalStoreContract {
                 KIT_EVENT,
                 (JsonNode payload, dev.eventcontracts.pipeline.EventContext context) -> {
                   String item = payload.get("item").asText();
-                  Connection connection = context.connection();
-                  insertScratchRow(connection, item + ":" + payload.get("version").asLong());
+                  String id = item + ":" + payload.get("version").asLong();
+                  if (batched) {
+                    context
+                        .batch("INSERT INTO " + scratchTable + " (id, note) VALUES (?, ?)")
+                        .add(
+                            row -> {
+                              row.setString(1, id);
+                              row.setString(2, "batched by the handler");
+                            });
+                  } else {
+                    insertScratchRow(context.connection(), id);
+                  }
                   if (failing.stream().anyMatch(f -> item.equals(name(f)))) {
                     throw new IllegalStateException("the handler failed after writing");
                   }
@@ -696,13 +788,14 @@ public abstract class TransactionalStoreContract {
     return null;
   }
 
-  private void insertScratchRow(Connection connection, String id) throws SQLException {
+  private @Nullable Object insertScratchRow(Connection connection, String id) throws SQLException {
     try (PreparedStatement insert =
         connection.prepareStatement("INSERT INTO " + scratchTable + " (id, note) VALUES (?, ?)")) {
       insert.setString(1, id);
       insert.setString(2, "written by the handler");
       insert.executeUpdate();
     }
+    return null;
   }
 
   private int countScratchRows(Connection connection, String id) throws SQLException {
