@@ -133,13 +133,14 @@ public final class KafkaConsumerBenchmark {
     C3("c3", "KafkaEventConsumer, JDBC stores on PostgreSQL, concurrency 3"),
     T(
         "t",
-        "KafkaEventConsumer, transactional PostgreSQL, 100 events per transaction, a row each in"
+        "KafkaEventConsumer, transactional PostgreSQL, --tx-batch (100) events per transaction, a"
+            + " row each in"
             + " the transaction's StatementBatch"),
     /** (t) with the handler's insert executed at once, a round trip per event. */
     TU(
         "tu",
-        "KafkaEventConsumer, transactional PostgreSQL, 100 events per transaction, a row each"
-            + " inserted at once"),
+        "KafkaEventConsumer, transactional PostgreSQL, --tx-batch (100) events per transaction, a"
+            + " row each inserted at once"),
     T1(
         "t1",
         "KafkaEventConsumer, transactional PostgreSQL, one transaction per event, a row each in"
@@ -186,7 +187,8 @@ public final class KafkaConsumerBenchmark {
       boolean bareCommitSync,
       boolean inProcessBroker,
       String brokerHeap,
-      boolean pgStatements) {
+      boolean pgStatements,
+      int txBatch) {
 
     static Options parse(String[] args) {
       int messages = 1_000_000;
@@ -202,6 +204,7 @@ public final class KafkaConsumerBenchmark {
       boolean inProcessBroker = false;
       String brokerHeap = "1g";
       boolean pgStatements = false;
+      int txBatch = EventPipeline.DEFAULT_TRANSACTION_BATCH_SIZE;
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
         switch (arg) {
@@ -224,12 +227,13 @@ public final class KafkaConsumerBenchmark {
           case "--in-process-broker" -> inProcessBroker = true;
           case "--broker-heap" -> brokerHeap = value(args, ++i, arg);
           case "--pg-statements" -> pgStatements = true;
+          case "--tx-batch" -> txBatch = Integer.parseInt(value(args, ++i, arg));
           case "--help", "-h" -> {
             System.out.println(
                 "options: --messages N --rounds N --registry DIR --with-postgres --pg-messages N"
                     + " --t1-messages N"
                     + " --runs a,b,b2,c --warmup N --max-poll N --bare-commit async|sync"
-                    + " --in-process-broker --broker-heap SIZE --pg-statements");
+                    + " --in-process-broker --broker-heap SIZE --pg-statements --tx-batch N");
             System.exit(0);
           }
           default -> throw new IllegalArgumentException("unknown option " + arg);
@@ -266,7 +270,8 @@ public final class KafkaConsumerBenchmark {
           || maxPoll < 1
           || pgMessages < 1
           || t1Messages < 1
-          || warmup < 0) {
+          || warmup < 0
+          || txBatch < 1) {
         throw new IllegalArgumentException("counts must be positive");
       }
       return new Options(
@@ -282,7 +287,8 @@ public final class KafkaConsumerBenchmark {
           bareCommitSync,
           inProcessBroker,
           brokerHeap,
-          pgStatements);
+          pgStatements,
+          txBatch);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -699,8 +705,7 @@ public final class KafkaConsumerBenchmark {
             TOPIC,
             b ->
                 b.transactionalStore(store)
-                    .transactionBatchSize(
-                        v == Variant.T1 ? 1 : EventPipeline.DEFAULT_TRANSACTION_BATCH_SIZE),
+                    .transactionBatchSize(v == Variant.T1 ? 1 : options.txBatch()),
             (payload, context) -> {
               if (v == Variant.TU) {
                 try (PreparedStatement statement = context.connection().prepareStatement(insert)) {
