@@ -110,7 +110,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *     dev.eventcontracts.benchmarks.kafka.KafkaConsumerBenchmark \
  *     [--messages 1000000] [--rounds 3] [--registry examples/registries/recruiting] \
  *     [--with-postgres] [--pg-messages 200000] [--t1-messages (a tenth of --pg-messages)] \
- *     [--runs a,b,b2,c,c3,v,b0] [--warmup 200000] [--max-poll 500] [--bare-commit async|sync] [--in-process-broker] [--broker-heap 1g]
+ *     [--runs a,b,b2,c,c3,t,tu,t1,r,r3,n0,n,v,b0] [--warmup 200000] [--max-poll 500]
+ *     [--bare-commit async|sync] [--in-process-broker] [--broker-heap 1g] [--pg-statements]
+ *     [--tx-batch 100]
  * </pre>
  */
 public final class KafkaConsumerBenchmark {
