@@ -128,6 +128,7 @@ class KafkaCrashTest {
   private final Queue<String> anomalies = new ConcurrentLinkedQueue<>();
   private final AtomicLong handlerCalls = new AtomicLong();
   private final AtomicLong injectedFailures = new AtomicLong();
+  private final AtomicLong batchedCalls = new AtomicLong();
   private final AtomicLongArray zombieTransactions = ZombieWatch.newCounts();
   private final AtomicInteger partitionsLost = new AtomicInteger();
   private final AtomicInteger zombiesTold = new AtomicInteger();
@@ -307,8 +308,9 @@ class KafkaCrashTest {
               line(
                   "handler calls",
                   handlerCalls.get(),
-                  "committed or rolled back; %d failed after their writes (%d events, rolled back)"
-                      .formatted(injectedFailures.get(), failOnce)),
+                  ("committed or rolled back; %d failed after their writes (%d events, rolled"
+                          + " back); %d added the applied row to the transaction's batch")
+                      .formatted(injectedFailures.get(), failOnce, batchedCalls.get())),
               line(
                   "results",
                   outcomes.totalAcknowledged(),
@@ -470,7 +472,13 @@ class KafkaCrashTest {
             .build();
     SideEffectHandler handler =
         new SideEffectHandler(
-            schema, name, anomalies, handlerCalls, FAILURE_PER_MILLE, injectedFailures);
+            schema,
+            name,
+            anomalies,
+            handlerCalls,
+            FAILURE_PER_MILLE,
+            injectedFailures,
+            batchedCalls);
     EventPipeline pipeline =
         EventPipeline.builder(registry)
             .transactionalStore(new ZombieWatch(pipelineStore, handler::zombie, zombieTransactions))

@@ -3,6 +3,7 @@ package dev.eventcontracts.kafka.crash;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventcontracts.pipeline.EventContext;
 import dev.eventcontracts.pipeline.EventHandler;
+import dev.eventcontracts.pipeline.StatementBatch;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.Queue;
@@ -16,7 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ul>
  *   <li><b>a second application</b>: the {@code applied} row is inserted with {@code ON CONFLICT DO
- *       NOTHING}; no row inserted means the event's effect is already committed;
+ *       NOTHING}; no row inserted means the event's effect is already committed. For half of the
+ *       keys ({@link #batched}) the row goes into the transaction's {@link StatementBatch} instead,
+ *       without {@code ON CONFLICT}: a second application breaks the primary key when the batch is
+ *       sent, and the event ends in the dead-letter topic, which the test's model forbids for a
+ *       valid event;
  *   <li><b>an entity moving backwards</b>: {@code entity_state} only moves with {@code UPDATE ...
  *       WHERE version < ?}; no row updated and no row inserted means the entity already has this
  *       version or a newer one.
@@ -46,6 +51,7 @@ final class SideEffectHandler implements EventHandler<JsonNode> {
   private final AtomicLong calls;
   private final int failurePerMille;
   private final AtomicLong injectedFailures;
+  private final AtomicLong batchedCalls;
   private final AtomicBoolean stallTaken = new AtomicBoolean(true);
   private volatile long stallMillis;
   private volatile boolean zombie;
@@ -57,13 +63,15 @@ final class SideEffectHandler implements EventHandler<JsonNode> {
       Queue<String> anomalies,
       AtomicLong calls,
       int failurePerMille,
-      AtomicLong injectedFailures) {
+      AtomicLong injectedFailures,
+      AtomicLong batchedCalls) {
     this.schema = schema;
     this.consumer = consumer;
     this.anomalies = anomalies;
     this.calls = calls;
     this.failurePerMille = failurePerMille;
     this.injectedFailures = injectedFailures;
+    this.batchedCalls = batchedCalls;
   }
 
   /** Makes the next call sleep {@code millis} after its writes, once. */
@@ -106,6 +114,14 @@ final class SideEffectHandler implements EventHandler<JsonNode> {
     return Math.floorMod(key.hashCode() * 0x9E3779B1, 1000) < perMille;
   }
 
+  /**
+   * Whether this event's {@code applied} row goes into the transaction's {@link StatementBatch}
+   * rather than being inserted at once: half of the keys, by hash, so one run covers both.
+   */
+  static boolean batched(String key) {
+    return Math.floorMod(key.hashCode() * 0x85EBCA6B, 2) == 0;
+  }
+
   @Override
   public void handle(JsonNode payload, EventContext context) throws Exception {
     calls.incrementAndGet();
@@ -124,24 +140,35 @@ final class SideEffectHandler implements EventHandler<JsonNode> {
     }
     String key = context.idempotencyKey();
 
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            "INSERT INTO "
-                + schema
-                + ".applied (event_key, event_name, entity, version, event_id, source_partition,"
-                + " source_offset, consumer, delivery_attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (event_key) DO NOTHING")) {
-      insert.setString(1, key);
-      insert.setString(2, event);
-      insert.setString(3, entity);
-      insert.setLong(4, version);
-      insert.setString(5, context.envelope().eventId());
-      insert.setInt(6, context.origin().partition());
-      insert.setLong(7, context.origin().offset());
-      insert.setString(8, consumer);
-      insert.setInt(9, context.deliveryAttempt());
-      if (insert.executeUpdate() != 1) {
-        throw anomaly("applied twice: " + key + " (event " + context.envelope().eventId() + ")");
+    String insertApplied =
+        "INSERT INTO "
+            + schema
+            + ".applied (event_key, event_name, entity, version, event_id, source_partition,"
+            + " source_offset, consumer, delivery_attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    StatementBatch.Row applied =
+        row -> {
+          row.setString(1, key);
+          row.setString(2, event);
+          row.setString(3, entity);
+          row.setLong(4, version);
+          row.setString(5, context.envelope().eventId());
+          row.setInt(6, context.origin().partition());
+          row.setLong(7, context.origin().offset());
+          row.setString(8, consumer);
+          row.setInt(9, context.deliveryAttempt());
+        };
+    if (batched(key)) {
+      // sent before the commit; no ON CONFLICT: a second application breaks the primary key, and
+      // the event is retried, then dead-lettered, which the expected model does not allow
+      context.batch(insertApplied).add(applied);
+      batchedCalls.incrementAndGet();
+    } else {
+      try (PreparedStatement insert =
+          connection.prepareStatement(insertApplied + " ON CONFLICT (event_key) DO NOTHING")) {
+        applied.set(insert);
+        if (insert.executeUpdate() != 1) {
+          throw anomaly("applied twice: " + key + " (event " + context.envelope().eventId() + ")");
+        }
       }
     }
 
