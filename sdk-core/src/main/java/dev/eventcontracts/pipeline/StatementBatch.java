@@ -8,7 +8,7 @@ import java.sql.SQLException;
  * the transaction's handlers are done and before it commits: one JDBC {@code executeBatch} for the
  * whole transaction instead of one round trip per event. Get it from {@link
  * EventContext#batch(String)}; every handler in the transaction that asks for the same SQL adds to
- * the same batch.
+ * the same batch, and the batches of different SQL are sent in the order they were first asked for.
  *
  * <p>The rows commit with the events' keys and positions or not at all. When the database refuses
  * the batch, the transaction rolls back and its events run again one transaction each, so the row
