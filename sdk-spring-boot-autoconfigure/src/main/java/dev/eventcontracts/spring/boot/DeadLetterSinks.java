@@ -1,6 +1,7 @@
 package dev.eventcontracts.spring.boot;
 
 import dev.eventcontracts.dlq.DeadLetterSink;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
@@ -10,7 +11,8 @@ final class DeadLetterSinks {
 
   private DeadLetterSinks() {}
 
-  static DeadLetterSink create(EventContractsProperties properties, Environment environment) {
+  static DeadLetterSink create(
+      EventContractsProperties properties, Environment environment, ListableBeanFactory beans) {
     String destination = properties.getDeadLetter().getDestination();
     String normalized = destination == null ? defaultDestination(properties) : destination.trim();
     if (normalized.equalsIgnoreCase("memory")) {
@@ -22,7 +24,7 @@ final class DeadLetterSinks {
     }
     if (normalized.equalsIgnoreCase("pubsub")) {
       requireClass("pubsub", "dev.eventcontracts.pubsub.PubSubDeadLetterSink", "sdk-pubsub");
-      return PubSubSettings.deadLetterSink(properties, environment);
+      return PubSubSettings.deadLetterSink(properties, environment, beans);
     }
     throw new EventContractsConfigurationException(
         PROPERTY

@@ -66,12 +66,16 @@ public class EventContractsAutoConfiguration {
     return StoreFactory.entityVersionStore(properties, beans);
   }
 
-  /** The dead-letter sink of {@code eventcontracts.dead-letter.destination}. */
+  /**
+   * The dead-letter sink of {@code eventcontracts.dead-letter.destination}; on Pub/Sub without an
+   * emulator host it uses the application's {@code CredentialsProvider} bean when there is exactly
+   * one, as the consumer does.
+   */
   @Bean
   @ConditionalOnMissingBean
   public DeadLetterSink eventContractsDeadLetterSink(
-      EventContractsProperties properties, Environment environment) {
-    return DeadLetterSinks.create(properties, environment);
+      EventContractsProperties properties, Environment environment, ListableBeanFactory beans) {
+    return DeadLetterSinks.create(properties, environment, beans);
   }
 
   /**

@@ -1,7 +1,9 @@
 package dev.eventcontracts.spring.boot;
 
+import com.google.api.gax.core.CredentialsProvider;
 import com.google.pubsub.v1.ProjectSubscriptionName;
 import dev.eventcontracts.pubsub.PubSubDeadLetterSink;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.env.Environment;
 
 /** Pub/Sub client settings from {@code eventcontracts.pubsub.*}; loaded only with sdk-pubsub. */
@@ -82,8 +84,13 @@ final class PubSubSettings {
     return blank(host) ? null : host.trim();
   }
 
+  /**
+   * The Pub/Sub sink: on the emulator when one is configured, else with the application's {@link
+   * CredentialsProvider} bean when there is exactly one (Spring Cloud GCP makes one), else with
+   * application default credentials.
+   */
   static PubSubDeadLetterSink deadLetterSink(
-      EventContractsProperties properties, Environment environment) {
+      EventContractsProperties properties, Environment environment, ListableBeanFactory beans) {
     EventContractsProperties.DeadLetter settings = properties.getDeadLetter();
     String project =
         requireProjectId(properties, environment, DeadLetterSinks.PROPERTY + "=pubsub");
@@ -101,6 +108,8 @@ final class PubSubSettings {
     String host = emulatorHost(properties, environment);
     if (host != null) {
       builder.emulatorHost(host);
+    } else {
+      beans.getBeanProvider(CredentialsProvider.class).ifUnique(builder::credentialsProvider);
     }
     return builder.build();
   }

@@ -3,12 +3,21 @@ package dev.eventcontracts.spring.boot;
 import static dev.eventcontracts.spring.boot.TestHandlers.CLASSPATH_REGISTRY;
 import static dev.eventcontracts.spring.boot.TestHandlers.MEMORY_SINK;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.api.gax.core.CredentialsProvider;
+import dev.eventcontracts.dlq.DeadLetter;
 import dev.eventcontracts.dlq.DeadLetterSink;
+import dev.eventcontracts.envelope.InboundMessage;
 import dev.eventcontracts.pipeline.EventPipeline;
+import dev.eventcontracts.pipeline.Outcome;
 import dev.eventcontracts.pubsub.PubSubDeadLetterSink;
 import dev.eventcontracts.pubsub.PubSubEventConsumer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
@@ -190,6 +199,37 @@ class EventContractsPubSubAutoConfigurationTest {
                     .hasStackTraceContaining(
                         "EventContractsConfigurationException: eventcontracts.pubsub: concurrency"
                             + " must be positive"));
+  }
+
+  @Test
+  void pubSubDeadLettersUseTheApplicationsCredentialsProviderWithoutAnEmulator() {
+    AtomicInteger asked = new AtomicInteger();
+    CredentialsProvider provider =
+        () -> {
+          asked.incrementAndGet();
+          throw new IOException("the test's credentials provider was asked");
+        };
+    runner
+        .withBean(CredentialsProvider.class, () -> provider)
+        .withPropertyValues(
+            "eventcontracts.pubsub.project-id=recruiting-prod",
+            "eventcontracts.dead-letter.destination=pubsub")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              DeadLetterSink sink = context.getBean(DeadLetterSink.class);
+              DeadLetter deadLetter =
+                  DeadLetter.builder(
+                          InboundMessage.of("{}".getBytes(StandardCharsets.UTF_8)),
+                          Outcome.MALFORMED,
+                          Instant.parse("2026-12-05T00:00:00Z"))
+                      .build();
+              // the publisher is made on the first dead letter, with the provider's credentials:
+              // the provider refuses, so nothing reaches the network
+              assertThatThrownBy(() -> sink.publish(deadLetter))
+                  .hasStackTraceContaining("the test's credentials provider was asked");
+              assertThat(asked).hasPositiveValue();
+            });
   }
 
   @Test
