@@ -727,6 +727,7 @@ public abstract class TransactionalStoreContract {
                   String item = payload.get("item").asText();
                   String id = item + ":" + payload.get("version").asLong();
                   if (batched) {
+                    // --8<-- [start:batch]
                     context
                         .batch("INSERT INTO " + scratchTable + " (id, note) VALUES (?, ?)")
                         .add(
@@ -734,6 +735,7 @@ public abstract class TransactionalStoreContract {
                               row.setString(1, id);
                               row.setString(2, "batched by the handler");
                             });
+                    // --8<-- [end:batch]
                   } else {
                     insertScratchRow(context.connection(), id);
                   }
