@@ -14,7 +14,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -121,10 +120,7 @@ public final class JdbcDedupStore implements DedupStore {
   public Map<String, ClaimState> claimAll(List<String> keys, String owner, Duration lease) {
     Names.owner(owner);
     Objects.requireNonNull(lease, "lease");
-    Set<String> distinct = new LinkedHashSet<>();
-    for (String key : keys) {
-      distinct.add(Names.key("key", key));
-    }
+    Set<String> distinct = Names.keys("key", keys);
     if (distinct.isEmpty()) {
       return new LinkedHashMap<>();
     }
@@ -187,10 +183,7 @@ public final class JdbcDedupStore implements DedupStore {
   public void completeAll(Collection<String> keys, String owner, Duration retention) {
     Names.owner(owner);
     Objects.requireNonNull(retention, "retention");
-    Set<String> distinct = new java.util.TreeSet<>();
-    for (String key : keys) {
-      distinct.add(Names.key("key", key));
-    }
+    Set<String> distinct = new java.util.TreeSet<>(Names.keys("key", keys));
     for (List<String> chunk : Jdbc.chunks(new ArrayList<>(distinct))) {
       if (dialect == JdbcDialect.POSTGRESQL) {
         completePostgres(chunk, null, owner, retention);
@@ -371,10 +364,7 @@ public final class JdbcDedupStore implements DedupStore {
    */
   @Override
   public Map<String, Long> fingerprintAll(Collection<String> keys) {
-    Set<String> distinct = new LinkedHashSet<>();
-    for (String key : keys) {
-      distinct.add(Names.key("key", key));
-    }
+    Set<String> distinct = Names.keys("key", keys);
     if (distinct.isEmpty() || !hasFingerprintColumn()) {
       return Map.of();
     }

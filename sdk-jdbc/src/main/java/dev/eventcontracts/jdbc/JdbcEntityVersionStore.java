@@ -108,10 +108,7 @@ public final class JdbcEntityVersionStore implements EntityVersionStore {
   /** The stored positions of many entities, one SELECT per 1,000 distinct entities. */
   @Override
   public Map<String, OptionalLong> currentAll(Collection<String> entities) {
-    Set<String> distinct = new LinkedHashSet<>();
-    for (String entity : entities) {
-      distinct.add(Names.key("entity", entity));
-    }
+    Set<String> distinct = Names.keys("entity", entities);
     Map<String, OptionalLong> found = new HashMap<>();
     for (List<String> chunk : Jdbc.chunks(new ArrayList<>(distinct))) {
       found.putAll(

@@ -435,11 +435,7 @@ public final class JdbcTransactionalStore implements TransactionalStore {
     }
 
     private List<String> sortedKeys(String what, Collection<String> values) {
-      Set<String> sorted = new TreeSet<>();
-      for (String value : values) {
-        sorted.add(Names.key(what, value));
-      }
-      return new ArrayList<>(sorted);
+      return new ArrayList<>(new TreeSet<>(Names.keys(what, values)));
     }
 
     private void checkOpen() {

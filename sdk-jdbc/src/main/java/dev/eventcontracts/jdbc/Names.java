@@ -2,6 +2,8 @@ package dev.eventcontracts.jdbc;
 
 import dev.eventcontracts.dedup.StoreKeys;
 import dev.eventcontracts.dedup.UnstorableKeyException;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -119,6 +121,18 @@ final class Names {
    */
   static String key(String what, String key) {
     return StoreKeys.check(what, key);
+  }
+
+  /**
+   * The distinct values of {@code values} in their first order, each checked by {@link #key}: the
+   * first one no column can hold throws, so a batch is refused before anything is sent.
+   */
+  static Set<String> keys(String what, Collection<String> values) {
+    Set<String> distinct = new LinkedHashSet<>();
+    for (String value : values) {
+      distinct.add(key(what, value));
+    }
+    return distinct;
   }
 
   /** Returns {@code owner} when the owner column can hold it; throws otherwise. */
