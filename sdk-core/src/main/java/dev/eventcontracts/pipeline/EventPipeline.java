@@ -76,11 +76,14 @@ public final class EventPipeline {
     }
     PipelineEvents metrics = new PipelineEvents(PipelineListener.composite(listeners));
     Results results = new Results(metrics, b.clock);
+    // a transactional store keeps no fingerprints: key reuse is not detected there
+    KeyReuse keyReuse = b.transactionalStore == null ? b.keyReuse : KeyReuse.IGNORE;
     this.preparation =
         new MessagePreparation(
             b.registry,
             b.bindings,
             Objects.requireNonNull(b.payloadMapper, "payloadMapper"), // set by build()
+            keyReuse != KeyReuse.IGNORE,
             metrics);
     this.deadLettering =
         new DeadLettering(
@@ -106,7 +109,7 @@ public final class EventPipeline {
             handlers,
             deadLettering,
             b.transactionBatchSize,
-            b.keyReuse,
+            keyReuse,
             b.logPayloads);
   }
 

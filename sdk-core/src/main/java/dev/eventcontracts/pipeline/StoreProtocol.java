@@ -98,7 +98,7 @@ final class StoreProtocol {
     this.results = results;
     this.handlers = handlers;
     this.deadLettering = deadLettering;
-    this.keyReuse = transactionalStore == null ? keyReuse : KeyReuse.IGNORE;
+    this.keyReuse = keyReuse;
     this.logPayloads = logPayloads;
     this.transactionalBatches =
         transactionalStore == null
