@@ -1,6 +1,8 @@
 package dev.eventcontracts.dedup;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -99,5 +101,15 @@ public interface TransactionalStore {
 
     /** The transaction's connection, for the handler's own writes. Do not commit or close it. */
     Connection connection();
+
+    /**
+     * Prepares a statement on the transaction's connection for the handlers' batched writes ({@code
+     * EventContext.batch}), bounded as the store bounds its own statements, so a row lock held
+     * elsewhere fails the transaction instead of stalling the consumer. The caller closes it. The
+     * default prepares it on {@link #connection()} without a bound.
+     */
+    default PreparedStatement prepare(String sql) throws SQLException {
+      return connection().prepareStatement(sql);
+    }
   }
 }

@@ -662,7 +662,7 @@ final class StoreProtocol {
                     return Outcome.STALE;
                   }
                 }
-                try (TransactionWrites writes = new TransactionWrites(tx.connection())) {
+                try (TransactionWrites writes = new TransactionWrites(tx)) {
                   Throwable failure = handlers.run(p, writes);
                   if (failure == null) {
                     failure = sendBatches(writes);

@@ -1,5 +1,6 @@
 package dev.eventcontracts.pipeline;
 
+import dev.eventcontracts.dedup.TransactionalStore;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -8,14 +9,17 @@ import java.util.Map;
 /**
  * The handlers' {@link StatementBatch}es of one open transaction, by SQL, sent in the order first
  * asked for just before the transaction commits. Made inside the transaction's work, so a retried
- * transaction starts with none.
+ * transaction starts with none. The statements are prepared by the transaction, which bounds them
+ * by the store's query timeout.
  */
 final class TransactionWrites implements AutoCloseable {
+  private final TransactionalStore.Transaction transaction;
   private final Connection connection;
   private final Map<String, StatementBatch> batches = new LinkedHashMap<>();
 
-  TransactionWrites(Connection connection) {
-    this.connection = connection;
+  TransactionWrites(TransactionalStore.Transaction transaction) {
+    this.transaction = transaction;
+    this.connection = transaction.connection();
   }
 
   Connection connection() {
@@ -25,7 +29,7 @@ final class TransactionWrites implements AutoCloseable {
   StatementBatch batch(String sql) throws SQLException {
     StatementBatch batch = batches.get(sql);
     if (batch == null) {
-      batch = new StatementBatch(connection.prepareStatement(sql));
+      batch = new StatementBatch(transaction.prepare(sql));
       batches.put(sql, batch);
     }
     return batch;

@@ -196,7 +196,7 @@ final class TransactionalBatches {
                         : new HashMap<>(tx.lockPositions(entities));
                 Map<String, Long> moved = new TreeMap<>();
                 List<Outcome> decided = new ArrayList<>(chunk.size());
-                try (TransactionWrites writes = new TransactionWrites(tx.connection())) {
+                try (TransactionWrites writes = new TransactionWrites(tx)) {
                   for (int k = 0; k < chunk.size(); k++) {
                     decided.add(runInChunk(chunk.get(k), k, writes, recorded, current, moved));
                   }

@@ -2,6 +2,8 @@ package dev.eventcontracts.resilience;
 
 import dev.eventcontracts.dedup.TransactionalStore;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -185,6 +187,11 @@ final class ResilientTransactionalStore implements TransactionalStore {
     @Override
     public Connection connection() {
       return tx.connection();
+    }
+
+    @Override
+    public PreparedStatement prepare(String sql) throws SQLException {
+      return tx.prepare(sql);
     }
   }
 }

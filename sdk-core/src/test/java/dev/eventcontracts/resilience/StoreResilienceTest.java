@@ -18,6 +18,7 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.mockito.Mockito;
 
 /** The breakers around plain fake stores, on a clock the test moves. */
 class StoreResilienceTest {
@@ -238,6 +240,15 @@ class StoreResilienceTest {
   }
 
   @Test
+  void transactionLeavesBatchedStatementsToTheStoreThatBoundsThem() throws Exception {
+    FakeTransactionalStore delegate = new FakeTransactionalStore();
+    TransactionalStore store = resilience.transactionalStore(delegate);
+    // not the default, which would prepare it on connection(), unbounded
+    PreparedStatement statement = store.inTransaction(tx -> tx.prepare("INSERT INTO t VALUES (?)"));
+    assertThat((Object) statement).isSameAs(delegate.prepared);
+  }
+
+  @Test
   void transactionCountsASlowLockWait() throws Exception {
     FakeTransactionalStore delegate = new FakeTransactionalStore();
     delegate.lockDelay = Duration.ofSeconds(3);
@@ -359,6 +370,7 @@ class StoreResilienceTest {
   final class FakeTransactionalStore implements TransactionalStore {
     volatile boolean recordKeyDown;
     Duration lockDelay = Duration.ZERO;
+    final PreparedStatement prepared = Mockito.mock(PreparedStatement.class);
 
     @Override
     public <R> R inTransaction(Work<R> work) throws Exception {
@@ -384,6 +396,11 @@ class StoreResilienceTest {
             @Override
             public Connection connection() {
               return null;
+            }
+
+            @Override
+            public PreparedStatement prepare(String sql) {
+              return prepared;
             }
           });
     }

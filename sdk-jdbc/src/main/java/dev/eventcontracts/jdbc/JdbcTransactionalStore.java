@@ -434,6 +434,13 @@ public final class JdbcTransactionalStore implements TransactionalStore {
       return connection;
     }
 
+    /** Prepares the statement bounded by the store's query timeout, as its own statements are. */
+    @Override
+    public PreparedStatement prepare(String sql) throws SQLException {
+      checkOpen();
+      return Jdbc.prepare(connection, sql, timeoutSeconds);
+    }
+
     private List<String> sortedKeys(String what, Collection<String> values) {
       return new ArrayList<>(new TreeSet<>(Names.keys(what, values)));
     }
@@ -536,7 +543,9 @@ public final class JdbcTransactionalStore implements TransactionalStore {
      * Statement.setQueryTimeout}, whole seconds, rounded up), and the call fails with a {@link
      * JdbcStoreException} instead of stalling the consumer on a hung or locked database. {@link
      * #DEFAULT_QUERY_TIMEOUT} by default; {@link Duration#ZERO} for no bound. It bounds the store's
-     * own statements, not the handler's statements on {@link Transaction#connection()}.
+     * own statements and the handlers' batched rows ({@code EventContext.batch}, prepared with
+     * {@link Transaction#prepare}), not the statements a handler prepares itself on {@link
+     * Transaction#connection()}.
      *
      * @throws IllegalArgumentException when {@code timeout} is negative
      */

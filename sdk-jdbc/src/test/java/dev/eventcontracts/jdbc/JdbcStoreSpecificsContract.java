@@ -3,9 +3,22 @@ package dev.eventcontracts.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.eventcontracts.contract.ContractRegistry;
+import dev.eventcontracts.contract.EventContract;
+import dev.eventcontracts.contract.Field;
+import dev.eventcontracts.contract.OrderingRule;
 import dev.eventcontracts.dedup.ClaimState;
 import dev.eventcontracts.dedup.TransactionalStore;
+import dev.eventcontracts.dlq.DeadLetterSink;
+import dev.eventcontracts.dlq.InMemoryDeadLetterSink;
+import dev.eventcontracts.envelope.InboundMessage;
+import dev.eventcontracts.pipeline.EventPipeline;
+import dev.eventcontracts.pipeline.HandlerBinding;
+import dev.eventcontracts.pipeline.Outcome;
+import dev.eventcontracts.pipeline.ProcessingResult;
 import dev.eventcontracts.testing.stores.MutableClock;
+import io.github.resilience4j.retry.RetryConfig;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,6 +29,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -237,6 +254,65 @@ abstract class JdbcStoreSpecificsContract {
   }
 
   @Test
+  @Timeout(60)
+  void aHandlersBatchedRowBlockedByALockFailsAfterTheQueryTimeout() throws Exception {
+    JdbcTransactionalStore store =
+        JdbcTransactionalStore.builder(dataSource)
+            .dialect(dialect())
+            .dedupTable("spec_batch_processed")
+            .positionTable("spec_batch_position")
+            .queryTimeout(Duration.ofSeconds(1))
+            .build();
+    store.createSchema();
+    execute("CREATE TABLE IF NOT EXISTS spec_batch_rows (id VARCHAR(200) PRIMARY KEY, n INTEGER)");
+    String row = prefix + "row";
+    execute("INSERT INTO spec_batch_rows (id, n) VALUES ('" + row + "', 0)");
+    InMemoryDeadLetterSink deadLetters = DeadLetterSink.inMemory();
+    EventPipeline pipeline =
+        EventPipeline.builder(OneEvent.REGISTRY)
+            .transactionalStore(store)
+            .deadLetterSink(deadLetters)
+            .retry(RetryConfig.custom().maxAttempts(1).build())
+            .handler(
+                HandlerBinding.ofJson(
+                    OneEvent.NAME,
+                    (payload, context) ->
+                        context
+                            .batch("UPDATE spec_batch_rows SET n = n + 1 WHERE id = ?")
+                            .add(update -> update.setString(1, row))))
+            .build();
+    ExecutorService consumer = Executors.newSingleThreadExecutor();
+    try (Connection holder = dataSource.getConnection()) {
+      holder.setAutoCommit(false);
+      lockRow(holder, "spec_batch_rows", "id", row);
+      Future<ProcessingResult> blocked =
+          consumer.submit(() -> pipeline.process(OneEvent.message(prefix + "a")));
+      try {
+        // an unbounded batch would wait for the lock for ever: this get would time out
+        ProcessingResult result = blocked.get(10, TimeUnit.SECONDS);
+        // the handler's failure (one attempt here), as if its own statement had timed out
+        assertThat(result.outcome()).as(result.toString()).isEqualTo(Outcome.FAILED);
+        assertThat(deadLetters.deadLetters()).hasSize(1);
+      } finally {
+        holder.rollback(); // frees the consumer thread, should it still wait
+      }
+    } finally {
+      consumer.shutdown();
+    }
+    assertThat(pipeline.process(OneEvent.message(prefix + "b")).outcome())
+        .isEqualTo(Outcome.PROCESSED);
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement select =
+            connection.prepareStatement("SELECT n FROM spec_batch_rows WHERE id = ?")) {
+      select.setString(1, row);
+      try (ResultSet rows = select.executeQuery()) {
+        assertThat(rows.next()).isTrue();
+        assertThat(rows.getInt(1)).isEqualTo(1); // the blocked event's row was never written
+      }
+    }
+  }
+
+  @Test
   void aNegativeQueryTimeoutIsRefused() {
     assertThatThrownBy(
             () -> JdbcDedupStore.builder(dataSource).queryTimeout(Duration.ofSeconds(-1)))
@@ -247,6 +323,41 @@ abstract class JdbcStoreSpecificsContract {
     assertThatThrownBy(
             () -> JdbcTransactionalStore.builder(dataSource).queryTimeout(Duration.ofMillis(-1)))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** A registry of one event, {@code spec.item.changed}, keyed and ordered by its item. */
+  private static final class OneEvent {
+    static final String NAME = "spec.item.changed";
+    static final ContractRegistry REGISTRY =
+        ContractRegistry.builder()
+            .name("spec")
+            .add(
+                EventContract.builder(NAME, "v1")
+                    .required("item", Field.string())
+                    .required("version", Field.integer())
+                    .idempotencyKey(NAME + ":{item}:{version}")
+                    .ordering(OrderingRule.byVersion("{item}", "version"))
+                    .build())
+            .build();
+
+    /** Version 1 of {@code item}. */
+    static InboundMessage message(String item) {
+      String event =
+          "{\"event_id\":\""
+              + UUID.randomUUID()
+              + "\",\"event_name\":\""
+              + NAME
+              + "\",\"event_version\":\"v1\",\"occurred_at\":\"2026-01-01T00:00:00Z\","
+              + "\"producer\":\"spec\",\"trace_id\":\"0af7651916cd43dd8448eb211c80319c\","
+              + "\"idempotency_key\":\""
+              + NAME
+              + ":"
+              + item
+              + ":1\",\"payload\":{\"item\":\""
+              + item
+              + "\",\"version\":1}}";
+      return InboundMessage.of(event.getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   /** Locks one row in {@code holder}'s open transaction, as a stuck consumer or a DBA would. */
