@@ -40,7 +40,7 @@ class ApiSurfaceTest {
           "dev.eventcontracts.pipeline.Results",
           "dev.eventcontracts.pipeline.DeadLettering",
           "dev.eventcontracts.pipeline.HandlerInvocation",
-          "dev.eventcontracts.pipeline.TransactionalBatches",
+          "dev.eventcontracts.pipeline.TransactionalProtocol",
           "dev.eventcontracts.pipeline.UnfinishedBookkeeping",
           "dev.eventcontracts.pipeline.PayloadTypeCheck",
           "dev.eventcontracts.pipeline.LogSafe",

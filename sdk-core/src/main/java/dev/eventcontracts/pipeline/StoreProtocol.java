@@ -11,7 +11,6 @@ import dev.eventcontracts.ordering.EntityVersionStore;
 import dev.eventcontracts.resilience.StoreUnavailableException;
 import dev.eventcontracts.validation.Violation;
 import dev.eventcontracts.validation.ViolationCode;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * idempotency key (a completed key is a duplicate, a live claim of another consumer is retried
  * later), read the entity position (not newer than the stored one is stale), run the handler,
  * advance the position, complete the key; a failed handler releases its claim. With a transactional
- * store: record the key, lock and read the position, run the handler on the transaction's
- * connection, set the position, commit, all or nothing.
+ * store the replay policy is applied here and the rest is {@link TransactionalProtocol}'s: record
+ * the key, lock and read the position, run the handler on the transaction's connection, set the
+ * position, commit, all or nothing.
  *
  * <p>A store that fails is an outage: the message is retried and nothing is acknowledged. A store
  * that refuses a key with {@link UnstorableKeyException} has judged the event: it is dead-lettered.
@@ -49,7 +49,6 @@ final class StoreProtocol {
 
   private final DedupStore dedupStore;
   private final EntityVersionStore versionStore;
-  private final TransactionalStore transactionalStore;
   private final String owner;
   private final Duration lease;
   private final Duration retention;
@@ -59,7 +58,7 @@ final class StoreProtocol {
   private final HandlerInvocation handlers;
   private final DeadLettering deadLettering;
   private final UnfinishedBookkeeping unfinished;
-  private final TransactionalBatches transactionalBatches;
+  private final TransactionalProtocol transactional;
   private final KeyReuse keyReuse;
   private final boolean logPayloads;
 
@@ -89,7 +88,6 @@ final class StoreProtocol {
       boolean logPayloads) {
     this.dedupStore = dedupStore;
     this.versionStore = versionStore;
-    this.transactionalStore = transactionalStore;
     this.owner = owner;
     this.lease = lease;
     this.retention = retention;
@@ -100,10 +98,10 @@ final class StoreProtocol {
     this.deadLettering = deadLettering;
     this.keyReuse = keyReuse;
     this.logPayloads = logPayloads;
-    this.transactionalBatches =
+    this.transactional =
         transactionalStore == null
             ? null
-            : new TransactionalBatches(
+            : new TransactionalProtocol(
                 this,
                 transactionalStore,
                 transactionBatchSize,
@@ -183,7 +181,7 @@ final class StoreProtocol {
    */
   Batch open(List<PreparedMessage> prepared) {
     Batch batch = new Batch(prepared.size());
-    if (transactionalStore != null) {
+    if (transactional != null) {
       return batch;
     }
     Set<String> keys = new LinkedHashSet<>();
@@ -402,22 +400,22 @@ final class StoreProtocol {
     }
   }
 
-  // ---------------------------------------------------------------- transactional batches
+  // ---------------------------------------------------------------- transactional mode
 
   /** Whether the protocol runs in transactions ({@link #processInTransactions} for batches). */
   boolean transactional() {
-    return transactionalStore != null;
+    return transactional != null;
   }
 
   /**
    * Runs a batch in transactions of up to {@code transactionBatchSize} messages each; see {@link
-   * TransactionalBatches}.
+   * TransactionalProtocol}.
    *
    * @return one result per processed message, in order; shorter after a retry or a stop
    */
   List<ProcessingResult> processInTransactions(
       List<PreparedMessage> prepared, BooleanSupplier stopRequested) {
-    return transactionalBatches.process(prepared, stopRequested);
+    return transactional.process(prepared, stopRequested);
   }
 
   // ---------------------------------------------------------------- one message
@@ -449,8 +447,8 @@ final class StoreProtocol {
     boolean reprocess = p.replay && policy == ReplayPolicy.REPROCESS;
     String[] callerMdc = HandlerInvocation.putMdc(envelope);
     try {
-      if (transactionalStore != null) {
-        return executeInTransaction(p, reprocess);
+      if (transactional != null) {
+        return transactional.runAlone(p, reprocess);
       }
       return executeWithStores(p, reprocess, preclaimed, positions, completions, advances);
     } finally {
@@ -622,71 +620,6 @@ final class StoreProtocol {
     }
     unfinished.forget(p.key);
     return results.finish(p, pending.outcome());
-  }
-
-  /**
-   * Sends the handler's batched rows; a refusal is the event's own failure, like a write the
-   * handler made itself.
-   */
-  private static @Nullable SQLException sendBatches(TransactionWrites writes) {
-    try {
-      writes.execute();
-      return null;
-    } catch (SQLException e) {
-      return e;
-    }
-  }
-
-  /** Wraps a handler's exception so it can be told apart from a store's inside a transaction. */
-  private static final class HandlerFailure extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    HandlerFailure(Throwable cause) {
-      super(cause);
-    }
-  }
-
-  private ProcessingResult executeInTransaction(PreparedMessage p, boolean reprocess) {
-    long start = System.nanoTime();
-    try {
-      Outcome outcome =
-          transactionalStore.inTransaction(
-              tx -> {
-                if (!reprocess && !tx.recordKey(p.key)) {
-                  return Outcome.DUPLICATE;
-                }
-                OptionalLong current = OptionalLong.empty();
-                if (p.entity != null) {
-                  current = tx.lockPosition(p.entity);
-                  if (!reprocess && current.isPresent() && current.getAsLong() >= p.position) {
-                    return Outcome.STALE;
-                  }
-                }
-                try (TransactionWrites writes = new TransactionWrites(tx)) {
-                  Throwable failure = handlers.run(p, writes);
-                  if (failure == null) {
-                    failure = sendBatches(writes);
-                  }
-                  if (failure != null) {
-                    throw new HandlerFailure(failure);
-                  }
-                }
-                if (p.entity != null && (current.isEmpty() || current.getAsLong() < p.position)) {
-                  tx.setPosition(p.entity, p.position);
-                }
-                return Outcome.PROCESSED;
-              });
-      return results.finish(p, outcome);
-    } catch (HandlerFailure e) {
-      return handlers.failed(p, e.getCause());
-    } catch (UnstorableKeyException e) {
-      return deadLettering.rejectUnstorable(p, e);
-    } catch (Exception e) {
-      LOG.debug("transactional store failed for {}; retried", p.eventId(), e);
-      return storeFailure(p, "transaction", e);
-    } finally {
-      metrics.store("transaction", "process", System.nanoTime() - start);
-    }
   }
 
   /**

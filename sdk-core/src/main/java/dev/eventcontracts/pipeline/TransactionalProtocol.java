@@ -14,20 +14,22 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transactional store protocol for a batch: consecutive accepted messages share one transaction
- * (record the keys, lock and read the positions, run the handlers on the transaction's connection,
- * set the positions, commit), a handful of round trips per chunk instead of several per event. A
- * single message, and every message after a chunk failed in a way that needs it, goes through
- * {@link StoreProtocol}'s transaction of its own.
+ * The store protocol in transactional mode. In a batch, consecutive accepted messages share one
+ * transaction (record the keys, lock and read the positions, run the handlers on the transaction's
+ * connection, send their batched rows, set the positions, commit), a handful of round trips per
+ * chunk instead of several per event. A single message, and every message after a chunk failed in a
+ * way that needs it, runs in a transaction of its own ({@link #runAlone}), reached through {@link
+ * StoreProtocol#execute}, which applies the replay policy first.
  */
 // Reads the stage-by-stage state of PreparedMessage, whose fields are null until their stage
 // has run; not yet expressed to the null checker.
 @NullUnmarked
-final class TransactionalBatches {
+final class TransactionalProtocol {
   private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
 
   private final StoreProtocol protocol;
@@ -38,7 +40,7 @@ final class TransactionalBatches {
   private final Results results;
   private final HandlerInvocation handlers;
 
-  TransactionalBatches(
+  TransactionalProtocol(
       StoreProtocol protocol,
       TransactionalStore transactionalStore,
       int transactionBatchSize,
@@ -272,5 +274,75 @@ final class TransactionalBatches {
       moved.put(p.entity, p.position);
     }
     return Outcome.PROCESSED;
+  }
+
+  /**
+   * Sends the handler's batched rows; a refusal is the event's own failure, like a write the
+   * handler made itself.
+   */
+  private static @Nullable SQLException sendBatches(TransactionWrites writes) {
+    try {
+      writes.execute();
+      return null;
+    } catch (SQLException e) {
+      return e;
+    }
+  }
+
+  /** Wraps a handler's exception so it can be told apart from a store's inside a transaction. */
+  private static final class HandlerFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    HandlerFailure(Throwable cause) {
+      super(cause);
+    }
+  }
+
+  /**
+   * One message in a transaction of its own (its replay policy already applied by {@link
+   * StoreProtocol#execute}): record the key, lock and read the position, run the handler and send
+   * its batched rows, set the position, commit.
+   */
+  ProcessingResult runAlone(PreparedMessage p, boolean reprocess) {
+    long start = System.nanoTime();
+    try {
+      Outcome outcome =
+          transactionalStore.inTransaction(
+              tx -> {
+                if (!reprocess && !tx.recordKey(p.key)) {
+                  return Outcome.DUPLICATE;
+                }
+                OptionalLong current = OptionalLong.empty();
+                if (p.entity != null) {
+                  current = tx.lockPosition(p.entity);
+                  if (!reprocess && current.isPresent() && current.getAsLong() >= p.position) {
+                    return Outcome.STALE;
+                  }
+                }
+                try (TransactionWrites writes = new TransactionWrites(tx)) {
+                  Throwable failure = handlers.run(p, writes);
+                  if (failure == null) {
+                    failure = sendBatches(writes);
+                  }
+                  if (failure != null) {
+                    throw new HandlerFailure(failure);
+                  }
+                }
+                if (p.entity != null && (current.isEmpty() || current.getAsLong() < p.position)) {
+                  tx.setPosition(p.entity, p.position);
+                }
+                return Outcome.PROCESSED;
+              });
+      return results.finish(p, outcome);
+    } catch (HandlerFailure e) {
+      return handlers.failed(p, e.getCause());
+    } catch (UnstorableKeyException e) {
+      return deadLettering.rejectUnstorable(p, e);
+    } catch (Exception e) {
+      LOG.debug("transactional store failed for {}; retried", p.eventId(), e);
+      return protocol.storeFailure(p, "transaction", e);
+    } finally {
+      metrics.store("transaction", "process", System.nanoTime() - start);
+    }
   }
 }
