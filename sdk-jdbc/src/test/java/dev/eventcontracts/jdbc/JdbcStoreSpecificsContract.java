@@ -224,14 +224,7 @@ abstract class JdbcStoreSpecificsContract {
   @Test
   @Timeout(60)
   void aPositionLockHeldElsewhereFailsTheTransactionAfterTheQueryTimeout() throws Exception {
-    JdbcTransactionalStore store =
-        JdbcTransactionalStore.builder(dataSource)
-            .dialect(dialect())
-            .dedupTable("spec_timeout_processed")
-            .positionTable("spec_timeout_position")
-            .queryTimeout(Duration.ofSeconds(1))
-            .build();
-    store.createSchema();
+    JdbcTransactionalStore store = transactionalStoreTimingOutAfterOneSecond();
     String entity = prefix + "entity";
     store.inTransaction(
         tx -> {
@@ -256,14 +249,7 @@ abstract class JdbcStoreSpecificsContract {
   @Test
   @Timeout(60)
   void aHandlersBatchedRowBlockedByALockFailsAfterTheQueryTimeout() throws Exception {
-    JdbcTransactionalStore store =
-        JdbcTransactionalStore.builder(dataSource)
-            .dialect(dialect())
-            .dedupTable("spec_batch_processed")
-            .positionTable("spec_batch_position")
-            .queryTimeout(Duration.ofSeconds(1))
-            .build();
-    store.createSchema();
+    JdbcTransactionalStore store = transactionalStoreTimingOutAfterOneSecond();
     execute("CREATE TABLE IF NOT EXISTS spec_batch_rows (id VARCHAR(200) PRIMARY KEY, n INTEGER)");
     String row = prefix + "row";
     execute("INSERT INTO spec_batch_rows (id, n) VALUES ('" + row + "', 0)");
@@ -358,6 +344,19 @@ abstract class JdbcStoreSpecificsContract {
               + "\",\"version\":1}}";
       return InboundMessage.of(event.getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  /** A transactional store on its own tables, whose statements time out after one second. */
+  private JdbcTransactionalStore transactionalStoreTimingOutAfterOneSecond() {
+    JdbcTransactionalStore store =
+        JdbcTransactionalStore.builder(dataSource)
+            .dialect(dialect())
+            .dedupTable("spec_timeout_processed")
+            .positionTable("spec_timeout_position")
+            .queryTimeout(Duration.ofSeconds(1))
+            .build();
+    store.createSchema();
+    return store;
   }
 
   /** Locks one row in {@code holder}'s open transaction, as a stuck consumer or a DBA would. */
