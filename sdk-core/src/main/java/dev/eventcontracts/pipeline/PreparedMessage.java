@@ -21,8 +21,8 @@ final class PreparedMessage {
   @Nullable String key;
   @Nullable String entity;
   @Nullable Long position;
-  long fingerprint; // of the payload, computed while preparing unless key reuse is ignored (0: not
-  // yet)
+  // of the payload, computed while preparing unless key reuse is ignored (0: not yet)
+  long fingerprint;
   // the fingerprint its completed key was stored with, read for the whole batch (empty: the store
   // has none); null when not read, and the duplicate asks the store itself
   @Nullable OptionalLong storedFingerprint;
