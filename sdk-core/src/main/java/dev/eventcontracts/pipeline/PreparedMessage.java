@@ -29,6 +29,15 @@ final class PreparedMessage {
   @Nullable Outcome rejection;
   List<Violation> violations = List.of();
 
+  /**
+   * Whether {@code stored}, a position of the message's entity, has reached the message's own: the
+   * event is then stale, and applying it would not move the entity forward.
+   */
+  boolean reachedBy(OptionalLong stored) {
+    // asked only of a message with an entity, whose position is then set
+    return stored.isPresent() && stored.getAsLong() >= Objects.requireNonNull(position);
+  }
+
   /** Whether the message takes a claim on its key: not for a replay its binding skips. */
   boolean claimsKey() {
     // asked once the message is bound (its binding is set)

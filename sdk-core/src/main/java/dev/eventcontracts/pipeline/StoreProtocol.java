@@ -273,8 +273,7 @@ final class StoreProtocol {
     if (p.replay && p.binding.replayPolicy() == ReplayPolicy.REPROCESS) {
       return false;
     }
-    OptionalLong known = versionStore.knownPosition(p.entity);
-    return known.isPresent() && known.getAsLong() >= p.position;
+    return p.reachedBy(versionStore.knownPosition(p.entity));
   }
 
   /** Runs one message of a batch, using the batch's claims and positions. */
@@ -500,10 +499,7 @@ final class StoreProtocol {
         } else {
           OptionalLong known = versionStore.knownPosition(p.entity);
           // a position the entity is known to have reached makes the event stale without a read
-          current =
-              known.isPresent() && known.getAsLong() >= p.position
-                  ? known
-                  : versionStore.current(p.entity);
+          current = p.reachedBy(known) ? known : versionStore.current(p.entity);
         }
       } catch (UnstorableKeyException e) {
         release(p.key);
@@ -520,7 +516,7 @@ final class StoreProtocol {
         // an earlier message of this batch applied a newer position, not yet written
         current = OptionalLong.of(pendingAdvance);
       }
-      if (current.isPresent() && current.getAsLong() >= p.position) {
+      if (p.reachedBy(current)) {
         if (!complete(p, Outcome.STALE, completions)) {
           return storeFailure(p, "complete", null);
         }
@@ -556,7 +552,7 @@ final class StoreProtocol {
       // written at the end of the batch, in one round trip, before its keys are completed
       advances.merge(p.entity, p.position, Math::max);
       OptionalLong known = positions.get(p.entity);
-      if (known != null && (known.isEmpty() || known.getAsLong() < p.position)) {
+      if (known != null && !p.reachedBy(known)) {
         positions.put(p.entity, OptionalLong.of(p.position));
       }
     } else if (p.entity != null) {

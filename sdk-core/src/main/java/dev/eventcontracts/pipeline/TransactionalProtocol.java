@@ -253,10 +253,7 @@ final class TransactionalProtocol {
         p.entity == null
             ? OptionalLong.empty()
             : current.getOrDefault(p.entity, OptionalLong.empty());
-    if (p.entity != null
-        && !reprocess
-        && position.isPresent()
-        && position.getAsLong() >= p.position) {
+    if (p.entity != null && !reprocess && p.reachedBy(position)) {
       return Outcome.STALE;
     }
     String[] callerMdc = HandlerInvocation.putMdc(p.envelope());
@@ -269,7 +266,7 @@ final class TransactionalProtocol {
     if (failure != null) {
       throw new ChunkHandlerFailure(index, failure);
     }
-    if (p.entity != null && (position.isEmpty() || position.getAsLong() < p.position)) {
+    if (p.entity != null && !p.reachedBy(position)) {
       current.put(p.entity, OptionalLong.of(p.position));
       moved.put(p.entity, p.position);
     }
@@ -315,7 +312,7 @@ final class TransactionalProtocol {
                 OptionalLong current = OptionalLong.empty();
                 if (p.entity != null) {
                   current = tx.lockPosition(p.entity);
-                  if (!reprocess && current.isPresent() && current.getAsLong() >= p.position) {
+                  if (!reprocess && p.reachedBy(current)) {
                     return Outcome.STALE;
                   }
                 }
@@ -328,7 +325,7 @@ final class TransactionalProtocol {
                     throw new HandlerFailure(failure);
                   }
                 }
-                if (p.entity != null && (current.isEmpty() || current.getAsLong() < p.position)) {
+                if (p.entity != null && !p.reachedBy(current)) {
                   tx.setPosition(p.entity, p.position);
                 }
                 return Outcome.PROCESSED;
