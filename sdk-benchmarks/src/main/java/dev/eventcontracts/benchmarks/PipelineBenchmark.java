@@ -2,13 +2,11 @@ package dev.eventcontracts.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eventcontracts.contract.ContractRegistry;
-import dev.eventcontracts.contract.EventContract;
 import dev.eventcontracts.dedup.DedupStore;
 import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.envelope.InboundMessage;
 import dev.eventcontracts.ordering.EntityVersionStore;
 import dev.eventcontracts.pipeline.EventPipeline;
-import dev.eventcontracts.pipeline.HandlerBinding;
 import dev.eventcontracts.pipeline.Outcome;
 import dev.eventcontracts.pipeline.ProcessingResult;
 import dev.eventcontracts.testing.fixtures.RecruitingEvents;
@@ -110,10 +108,7 @@ public class PipelineBenchmark {
     if (meters) {
       b.meterRegistry(new SimpleMeterRegistry());
     }
-    for (EventContract contract : registry.contracts()) {
-      b.handler(HandlerBinding.ofJson(contract.name(), (payload, context) -> {}));
-    }
-    pipeline = b.build();
+    pipeline = Registries.handleEveryEvent(b, registry, (payload, context) -> {}).build();
   }
 
   /** Baseline: Jackson {@code readTree} of every event. */

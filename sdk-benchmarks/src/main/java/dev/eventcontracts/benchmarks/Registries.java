@@ -1,7 +1,12 @@
 package dev.eventcontracts.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventcontracts.contract.ContractRegistry;
+import dev.eventcontracts.contract.EventContract;
 import dev.eventcontracts.contract.PayloadSchema;
+import dev.eventcontracts.pipeline.EventHandler;
+import dev.eventcontracts.pipeline.EventPipeline;
+import dev.eventcontracts.pipeline.HandlerBinding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -13,8 +18,10 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -49,6 +56,22 @@ public final class Registries {
         System.setProperty(PayloadSchema.FAST_PATH_PROPERTY, before);
       }
     }
+  }
+
+  /**
+   * Binds {@code handler} to every event name of {@code registry}, once per name (it takes every
+   * version), as the benchmarks' pipelines do.
+   */
+  public static EventPipeline.Builder handleEveryEvent(
+      EventPipeline.Builder builder, ContractRegistry registry, EventHandler<JsonNode> handler) {
+    Set<String> names = new LinkedHashSet<>();
+    for (EventContract contract : registry.contracts()) {
+      names.add(contract.name());
+    }
+    for (String name : names) {
+      builder.handler(HandlerBinding.ofJson(name, handler));
+    }
+    return builder;
   }
 
   /** Loads an example registry by name (see the class comment for where it is looked for). */

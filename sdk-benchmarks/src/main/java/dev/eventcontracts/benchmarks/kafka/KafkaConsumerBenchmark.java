@@ -6,7 +6,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.eventcontracts.benchmarks.Registries;
 import dev.eventcontracts.contract.ContractRegistry;
-import dev.eventcontracts.contract.EventContract;
 import dev.eventcontracts.dedup.DedupStore;
 import dev.eventcontracts.dedup.NearCache;
 import dev.eventcontracts.dlq.DeadLetterSink;
@@ -19,7 +18,6 @@ import dev.eventcontracts.jdbc.JdbcTransactionalStore;
 import dev.eventcontracts.kafka.KafkaEventConsumer;
 import dev.eventcontracts.ordering.EntityVersionStore;
 import dev.eventcontracts.pipeline.EventPipeline;
-import dev.eventcontracts.pipeline.HandlerBinding;
 import dev.eventcontracts.pipeline.Outcome;
 import dev.eventcontracts.pipeline.ProcessingResult;
 import dev.eventcontracts.redis.RedisDedupStore;
@@ -43,11 +41,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -599,14 +595,7 @@ public final class KafkaConsumerBenchmark {
     EventPipeline.Builder builder =
         EventPipeline.builder(registry).deadLetterSink(deadLetters).listener(timings);
     stores.accept(builder);
-    Set<String> names = new LinkedHashSet<>();
-    for (EventContract contract : registry.contracts()) {
-      names.add(contract.name());
-    }
-    for (String name : names) {
-      builder.handler(HandlerBinding.ofJson(name, handler));
-    }
-    EventPipeline pipeline = builder.build();
+    EventPipeline pipeline = Registries.handleEveryEvent(builder, registry, handler).build();
     AtomicLong finals = new AtomicLong();
     AtomicLong retries = new AtomicLong();
     AtomicLong first = new AtomicLong();

@@ -2,13 +2,11 @@ package dev.eventcontracts.benchmarks.kafka;
 
 import dev.eventcontracts.benchmarks.Registries;
 import dev.eventcontracts.contract.ContractRegistry;
-import dev.eventcontracts.contract.EventContract;
 import dev.eventcontracts.dedup.DedupStore;
 import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.envelope.InboundMessage;
 import dev.eventcontracts.ordering.EntityVersionStore;
 import dev.eventcontracts.pipeline.EventPipeline;
-import dev.eventcontracts.pipeline.HandlerBinding;
 import dev.eventcontracts.pipeline.KeyReuse;
 import dev.eventcontracts.validation.EventValidator;
 import java.lang.management.ManagementFactory;
@@ -121,9 +119,6 @@ public final class PipelineBreakdown {
     if (run.equals("bi")) {
       builder.onKeyReuse(KeyReuse.IGNORE);
     }
-    for (EventContract contract : registry.contracts()) {
-      builder.handler(HandlerBinding.ofJson(contract.name(), (payload, context) -> {}));
-    }
-    return builder.build();
+    return Registries.handleEveryEvent(builder, registry, (payload, context) -> {}).build();
   }
 }

@@ -24,10 +24,8 @@ import com.google.pubsub.v1.Subscription;
 import com.google.pubsub.v1.TopicName;
 import dev.eventcontracts.benchmarks.Registries;
 import dev.eventcontracts.contract.ContractRegistry;
-import dev.eventcontracts.contract.EventContract;
 import dev.eventcontracts.dlq.DeadLetterSink;
 import dev.eventcontracts.pipeline.EventPipeline;
-import dev.eventcontracts.pipeline.HandlerBinding;
 import dev.eventcontracts.pubsub.PubSubEventConsumer;
 import dev.eventcontracts.testing.fixtures.RecruitingEvents;
 import dev.eventcontracts.testing.server.PubSubServer;
@@ -36,10 +34,8 @@ import io.grpc.ManagedChannelBuilder;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -269,13 +265,7 @@ public final class PubSubConsumerBenchmark {
       throws Exception {
     EventPipeline.Builder builder =
         EventPipeline.builder(registry).deadLetterSink(DeadLetterSink.inMemory());
-    Set<String> names = new LinkedHashSet<>();
-    for (EventContract contract : registry.contracts()) {
-      names.add(contract.name());
-    }
-    for (String name : names) {
-      builder.handler(HandlerBinding.ofJson(name, (payload, context) -> {}));
-    }
+    Registries.handleEveryEvent(builder, registry, (payload, context) -> {});
     AtomicLong done = new AtomicLong();
     AtomicLong notProcessed = new AtomicLong();
     CountDownLatch all = new CountDownLatch(1);
