@@ -45,9 +45,7 @@ class PostgresPlanTest {
   @Test
   void theBatchedCompletionIsAnIndexLookupInTheGenericPlan() throws SQLException {
     String table = "plan_dedup_" + suffix();
-    JdbcDedupStore store =
-        JdbcDedupStore.builder(dataSource).dialect(JdbcDialect.POSTGRESQL).table(table).build();
-    store.createSchema();
+    JdbcDedupStore store = dedupStore(table);
 
     assertThat(
             genericPlan(
@@ -79,13 +77,19 @@ class PostgresPlanTest {
   @Test
   void theBatchedFingerprintReadIsAnIndexLookupInTheGenericPlan() throws SQLException {
     String table = "plan_fingerprint_" + suffix();
-    JdbcDedupStore store =
-        JdbcDedupStore.builder(dataSource).dialect(JdbcDialect.POSTGRESQL).table(table).build();
-    store.createSchema();
+    JdbcDedupStore store = dedupStore(table);
 
     assertThat(genericPlan(store.postgresFingerprintAllSql(), "bigint, text[]", "1, ARRAY['a']"))
         .doesNotContain("Seq Scan on " + table)
         .contains("Index");
+  }
+
+  /** A PostgreSQL dedup store on {@code table}, its schema created. */
+  private JdbcDedupStore dedupStore(String table) {
+    JdbcDedupStore store =
+        JdbcDedupStore.builder(dataSource).dialect(JdbcDialect.POSTGRESQL).table(table).build();
+    store.createSchema();
+    return store;
   }
 
   /** EXPLAIN of the generic plan of {@code sql} (JDBC placeholders), on one session. */
